@@ -1,0 +1,285 @@
+import pg from 'pg';
+import { DuplicateEventIdError, InvalidArgumentError, StreamNotFoundError, WrongExpectedVersionError } from '../../errors';
+import { ChangeSignal, subscribe } from '../../subscription';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from '../../types';
+import {
+  parseStreamName,
+  prepareEvents,
+  validateExpectedVersion,
+  validateReadAllOptions,
+  validateReadStreamOptions,
+} from '../../validation';
+import { migrationSql, POSITION_SHIFT } from './postgres-schema';
+
+export type PostgresEventStoreOptions = {
+  /** A pool to share with the service (e.g. for its read models), or a connection string to open one. */
+  pool?: pg.Pool;
+  connectionString?: string;
+  /** The owning service's PostgreSQL schema, e.g. `customer_profile`. */
+  schema: string;
+  /** How often a live subscription re-reads when no notification arrived (default 5 s). */
+  idleRecheckMs?: number;
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const SAFE_BOUND = `(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${POSITION_SHIFT})`;
+const COLUMNS = `global_position, stream_name, stream_version, event_id, type, data, metadata, recorded_at`;
+
+type EventRow = {
+  global_position: string;
+  stream_name: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+};
+
+/**
+ * The default EventStore: PostgreSQL through `pg`. Create it with `PostgresEventStore.connect()`,
+ * which runs the idempotent migrations. Live subscriptions are woken by LISTEN/NOTIFY (and at once
+ * for appends made by this process), never by busy polling.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly changes = new ChangeSignal();
+  private listener: pg.Client | undefined;
+  private listening: Promise<void> | undefined;
+  private notifyInFlight = false;
+  private notifyAgain = false;
+  private closed = false;
+  private readonly channel: string;
+  private readonly q: (name: string) => string;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+    private readonly ownsPool: boolean,
+    private readonly idleRecheckMs: number,
+    private readonly connectionConfig: pg.ClientConfig,
+  ) {
+    this.channel = `hearth_events_${schema}`.slice(0, 63);
+    this.q = (name) => `"${schema}".${name}`;
+  }
+
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    if (!SCHEMA_NAME.test(options.schema)) {
+      throw new InvalidArgumentError('schema', `'${options.schema}' is not a lower-case PostgreSQL identifier`);
+    }
+    if (!options.pool && !options.connectionString) {
+      throw new InvalidArgumentError('connection', 'give a pool or a connectionString');
+    }
+    const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 20 });
+    const connectionConfig: pg.ClientConfig = options.connectionString
+      ? { connectionString: options.connectionString }
+      : (pool as unknown as { options: pg.ClientConfig }).options;
+    const store = new PostgresEventStore(pool, options.schema, !options.pool, options.idleRecheckMs ?? 5_000, connectionConfig);
+    await store.migrate();
+    return store;
+  }
+
+  /** Creates or upgrades the schema. Safe to run concurrently from several instances. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth-event-store:${this.schema}`]);
+      for (const sql of migrationSql(this.schema)) await client.query(sql);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const { category } = parseStreamName(stream);
+    const expected = validateExpectedVersion(options.expectedVersion);
+    const prepared = prepareEvents(events);
+    const payload = `[${prepared
+      .map((e) => `{"eventId":${JSON.stringify(e.eventId)},"type":${JSON.stringify(e.type)},"data":${e.dataJson},"metadata":${e.metadataJson}}`)
+      .join(',')}]`;
+    const kind = typeof expected === 'number' ? 'exact' : expected;
+    const params = [stream, category, kind, typeof expected === 'number' ? expected : null, payload];
+
+    for (let attempt = 0; ; attempt++) {
+      let row: { outcome: string; stream_version: string | null; global_position: string | null; conflict_event_id: string | null; conflict_stream: string | null };
+      try {
+        const result = await this.pool.query(`SELECT * FROM ${this.q('append_events')}($1, $2, $3, $4, $5::json)`, params);
+        row = result.rows[0];
+      } catch (error) {
+        // Two identical appends raced past the duplicate check: the loser hits a unique key.
+        // Running it again reports the winner's events as a duplicate (or a real conflict).
+        if (isUniqueViolation(error) && attempt < 3) continue;
+        throw error;
+      }
+      switch (row.outcome) {
+        case 'ok':
+        case 'duplicate':
+          if (row.outcome === 'ok') this.announceAppend();
+          return {
+            streamVersion: Number(row.stream_version),
+            globalPosition: Number(row.global_position),
+            duplicate: row.outcome === 'duplicate',
+          };
+        case 'wrong_expected_version':
+          throw new WrongExpectedVersionError(stream, expected, row.stream_version === null ? undefined : Number(row.stream_version));
+        case 'event_id_conflict':
+          throw new DuplicateEventIdError(row.conflict_event_id!, row.conflict_stream!);
+        default:
+          throw new Error(`unexpected append outcome ${row.outcome}`);
+      }
+    }
+  }
+
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    parseStreamName(stream);
+    const { direction, fromVersion, limit } = validateReadStreamOptions(options);
+    const forward = direction === 'forward';
+    const params: unknown[] = [stream];
+    let where = 'stream_name = $1';
+    if (fromVersion !== undefined) {
+      params.push(fromVersion);
+      where += ` AND stream_version ${forward ? '>=' : '<='} $${params.length}`;
+    }
+    let sql = `SELECT ${COLUMNS} FROM ${this.q('events')} WHERE ${where} ORDER BY stream_version ${forward ? 'ASC' : 'DESC'}`;
+    if (limit !== undefined) {
+      params.push(limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    const { rows } = await this.pool.query<EventRow>(sql, params);
+    if (rows.length === 0 && (await this.streamVersion(stream)) === undefined) throw new StreamNotFoundError(stream);
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
+    const { fromPosition, limit, categories } = validateReadAllOptions(options);
+    return this.readSafe(fromPosition, limit, categories);
+  }
+
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
+    const ready = this.ensureListening();
+    const source = {
+      read: async (from: number, limit: number, categories: readonly string[] | undefined) => {
+        await ready;
+        return this.readSafe(from, limit, categories);
+      },
+      hasPendingTail: () => this.hasPendingTail(),
+      changes: this.changes,
+      idleRecheckMs: this.idleRecheckMs,
+    };
+    return subscribe(source, options);
+  }
+
+  async streamVersion(stream: string): Promise<number | undefined> {
+    parseStreamName(stream);
+    const { rows } = await this.pool.query<{ version: string }>(`SELECT version FROM ${this.q('streams')} WHERE stream_name = $1`, [stream]);
+    return rows[0] ? Number(rows[0].version) : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.changes.notify();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /** Reads only events whose transactions are below every still-open transaction (see postgres-schema.ts). */
+  private async readSafe(fromPosition: number, limit: number, categories: readonly string[] | undefined): Promise<StoredEvent[]> {
+    const params: unknown[] = [fromPosition, limit];
+    let filter = '';
+    if (categories) {
+      params.push(categories);
+      filter = ` AND category = ANY($3::text[])`;
+    }
+    const { rows } = await this.pool.query<EventRow>({
+      text: `SELECT ${COLUMNS} FROM ${this.q('events')}
+              WHERE global_position > $1 AND global_position < ${SAFE_BOUND}${filter}
+              ORDER BY global_position LIMIT $2`,
+      values: params,
+    });
+    return rows.map(toStoredEvent);
+  }
+
+  private async hasPendingTail(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${this.q('events')} WHERE global_position >= ${SAFE_BOUND}) AS pending`,
+    );
+    return rows[0]!.pending;
+  }
+
+  /** Wakes this process's subscribers at once and other processes' through one coalesced NOTIFY. */
+  private announceAppend(): void {
+    this.changes.notify();
+    if (this.notifyInFlight) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifyInFlight = true;
+    const send = (): void => {
+      this.notifyAgain = false;
+      this.pool
+        .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+        .catch(() => undefined) // subscribers still re-read every idleRecheckMs
+        .finally(() => {
+          if (this.notifyAgain && !this.closed) send();
+          else this.notifyInFlight = false;
+        });
+    };
+    send();
+  }
+
+  private ensureListening(): Promise<void> {
+    if (this.listening) return this.listening;
+    this.listening = (async () => {
+      const client = new pg.Client(this.connectionConfig);
+      client.on('notification', () => this.changes.notify());
+      client.on('error', () => {
+        // connection lost: forget it so the next subscription reconnects; live readers fall back to idle re-reads
+        if (this.listener === client) this.listener = undefined;
+        this.listening = undefined;
+      });
+      await client.connect();
+      await client.query(`LISTEN "${this.channel}"`);
+      if (this.closed) await client.end();
+      else this.listener = client;
+    })().catch((error) => {
+      this.listening = undefined;
+      throw error;
+    });
+    return this.listening;
+  }
+}
+
+// bigint columns arrive as strings; versions and positions fit in a JS number (see postgres-schema.ts)
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamName: row.stream_name,
+    streamVersion: Number(row.stream_version),
+    globalPosition: Number(row.global_position),
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}

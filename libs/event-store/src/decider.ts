@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { StreamNotFoundError, WrongExpectedVersionError } from './errors';
+import type { EventMetadata, EventStore, ExpectedVersion, StoredEvent } from './types';
+
+/** A domain event as deciders see it. */
+export type DomainEvent<Type extends string = string, Data = unknown> = { type: Type; data: Data };
+
+/**
+ * An event-sourced aggregate as three pure functions (conventions: Deciders).
+ * `decide` returns `[]` for an idempotent repeat and throws a typed error for a broken invariant;
+ * `evolve` is total, never throws and ignores unknown event types.
+ */
+export type Decider<S, C, E extends DomainEvent> = {
+  decide(command: C, state: S): E[];
+  evolve(state: S, event: E): S;
+  initialState(): S;
+};
+
+/** Event metadata as a command supplies it: `occurredAt` and `schemaVersion` may be left to defaults. */
+export type CommandMetadata = Omit<KnownMetadata, 'occurredAt' | 'schemaVersion'> &
+  Partial<Pick<KnownMetadata, 'occurredAt' | 'schemaVersion'>>;
+type KnownMetadata = { [K in keyof EventMetadata as string extends K ? never : K]: EventMetadata[K] };
+
+export type HandleCommandOptions<E extends DomainEvent> = {
+  /**
+   * The version the caller based its command on (e.g. from If-Match). When given, a mismatch throws
+   * `WrongExpectedVersionError` at once (HTTP 412) and nothing is retried.
+   */
+  expectedVersion?: number | 'no_stream';
+  /** Metadata stamped on every produced event. `occurredAt` defaults to now, `schemaVersion` to 1. */
+  metadata: CommandMetadata;
+  /** Deterministic event ids (e.g. derived from an Idempotency-Key); random UUIDs otherwise. */
+  eventId?: (event: E, index: number) => string;
+  /** Conflict retries when no version was pinned (default 3). */
+  maxRetries?: number;
+};
+
+export type HandleCommandResult<S, E> = {
+  state: S;
+  /** Events produced by this command (empty for an idempotent repeat). */
+  events: E[];
+  /** Stream version after the command (`undefined` if the stream still does not exist). */
+  streamVersion: number | undefined;
+};
+
+/** Reads a stream and folds it with `evolve`; a missing stream yields the initial state. */
+export async function aggregateStream<S, E extends DomainEvent>(
+  store: EventStore,
+  stream: string,
+  decider: Pick<Decider<S, never, E>, 'evolve' | 'initialState'>,
+): Promise<{ state: S; streamVersion: number | undefined }> {
+  let events: StoredEvent[];
+  try {
+    events = await store.readStream(stream);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return { state: decider.initialState(), streamVersion: undefined };
+    throw error;
+  }
+  let state = decider.initialState();
+  for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+  return { state, streamVersion: events.at(-1)?.streamVersion };
+}
+
+/**
+ * Read → fold → decide → append with the expected version. On a concurrent write the whole cycle is
+ * retried (bounded) unless the caller pinned a version, in which case the conflict is the caller's to see.
+ */
+export async function handleCommand<S, C, E extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<S, C, E>,
+  stream: string,
+  command: C,
+  options: HandleCommandOptions<E>,
+): Promise<HandleCommandResult<S, E>> {
+  const pinned = options.expectedVersion;
+  const maxRetries = pinned === undefined ? (options.maxRetries ?? 3) : 0;
+  for (let attempt = 0; ; attempt++) {
+    const { state, streamVersion } = await aggregateStream(store, stream, decider);
+    if (pinned !== undefined && pinned !== (streamVersion ?? 'no_stream')) {
+      throw new WrongExpectedVersionError(stream, pinned, streamVersion);
+    }
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { state, events, streamVersion };
+    const occurredAt = options.metadata.occurredAt ?? new Date().toISOString();
+    const expectedVersion: ExpectedVersion = streamVersion ?? 'no_stream';
+    try {
+      const result = await store.appendToStream(
+        stream,
+        events.map((event, index) => ({
+          eventId: options.eventId?.(event, index) ?? randomUUID(),
+          type: event.type,
+          data: event.data,
+          metadata: { ...options.metadata, schemaVersion: options.metadata.schemaVersion ?? 1, occurredAt },
+        })),
+        { expectedVersion },
+      );
+      if (result.duplicate) {
+        // every event id was already stored (a retried command with deterministic ids): report what is there
+        const current = await aggregateStream(store, stream, decider);
+        return { state: current.state, events: [], streamVersion: current.streamVersion };
+      }
+      return { state: events.reduce(decider.evolve, state), events, streamVersion: result.streamVersion };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && attempt < maxRetries) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+export * from './types';
+export * from './errors';
+export * from './decider';
+export { ChangeSignal, subscribe } from './subscription';
+export type { SubscriptionSource } from './subscription';
+export {
+  parseStreamName,
+  categoryOf,
+  MAX_EVENTS_PER_APPEND,
+  MAX_STREAM_NAME_LENGTH,
+  MAX_READ_ALL_LIMIT,
+} from './validation';
+export { MemoryEventStore } from './adapters/memory/memory-event-store';
+export { PostgresEventStore } from './adapters/postgres/postgres-event-store';
+export type { PostgresEventStoreOptions } from './adapters/postgres/postgres-event-store';
