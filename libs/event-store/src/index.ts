@@ -13,3 +13,4 @@ export {
 export { MemoryEventStore } from './adapters/memory/memory-event-store';
 export { PostgresEventStore } from './adapters/postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './adapters/postgres/postgres-event-store';
+export { testMetadata, testEvent, uniqueCategory } from './conformance/fixtures';

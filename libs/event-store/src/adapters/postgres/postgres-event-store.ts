@@ -108,16 +108,22 @@ export class PostgresEventStore implements EventStore {
     const { category } = parseStreamName(stream);
     const expected = validateExpectedVersion(options.expectedVersion);
     const prepared = prepareEvents(events);
-    const payload = `[${prepared
-      .map((e) => `{"eventId":${JSON.stringify(e.eventId)},"type":${JSON.stringify(e.type)},"data":${e.dataJson},"metadata":${e.metadataJson}}`)
-      .join(',')}]`;
     const kind = typeof expected === 'number' ? 'exact' : expected;
-    const params = [stream, category, kind, typeof expected === 'number' ? expected : null, payload];
+    const params = [
+      stream,
+      category,
+      kind,
+      typeof expected === 'number' ? expected : null,
+      prepared.map((e) => e.eventId),
+      prepared.map((e) => e.type),
+      prepared.map((e) => e.dataJson),
+      prepared.map((e) => e.metadataJson),
+    ];
 
     for (let attempt = 0; ; attempt++) {
       let row: { outcome: string; stream_version: string | null; global_position: string | null; conflict_event_id: string | null; conflict_stream: string | null };
       try {
-        const result = await this.pool.query(`SELECT * FROM ${this.q('append_events')}($1, $2, $3, $4, $5::json)`, params);
+        const result = await this.pool.query(`SELECT * FROM ${this.q('append_events')}($1, $2, $3, $4, $5::text[], $6::text[], $7::json[], $8::jsonb[])`, params);
         row = result.rows[0];
       } catch (error) {
         // Two identical appends raced past the duplicate check: the loser hits a unique key.

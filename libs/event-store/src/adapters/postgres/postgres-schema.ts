@@ -43,43 +43,37 @@ export function migrationSql(schema: string): string[] {
     // Returns one row: outcome ('ok' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict'),
     // the stream version (actual one on conflict, null = no stream), the last global position, and for
     // event_id_conflict the offending id and its stream.
+    // Events arrive as parallel arrays: data stays json text that no JSON operator parses, so any
+    // JSON the caller can produce (including \u0000 escapes, which jsonb and json operators reject) is stored.
     `CREATE OR REPLACE FUNCTION ${s}.append_events(
-       p_stream text, p_category text, p_expected_kind text, p_expected bigint, p_events json
+       p_stream text, p_category text, p_expected_kind text, p_expected bigint,
+       p_ids text[], p_types text[], p_data json[], p_metadata jsonb[]
      ) RETURNS TABLE (outcome text, stream_version bigint, global_position bigint, conflict_event_id text, conflict_stream text)
      LANGUAGE plpgsql AS $fn$
      DECLARE
-       v_ids text[];
-       v_dup_count integer;
-       v_total integer;
+       v_dup_ids text[];
+       v_last_position bigint;
        v_current bigint;
        v_exists boolean;
-       v_new json;
        v_count integer;
        v_base bigint;
-       v_last_position bigint;
+       v_xid_base bigint;
        v_other record;
      BEGIN
-       SELECT array_agg(e->>'eventId'), count(*) INTO v_ids, v_total FROM json_array_elements(p_events) e;
        SELECT ev.event_id, ev.stream_name INTO v_other
-         FROM ${s}.events ev WHERE ev.event_id = ANY(v_ids) AND ev.stream_name <> p_stream LIMIT 1;
+         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids) AND ev.stream_name <> p_stream LIMIT 1;
        IF FOUND THEN
          RETURN QUERY SELECT 'event_id_conflict'::text, NULL::bigint, NULL::bigint, v_other.event_id, v_other.stream_name;
          RETURN;
        END IF;
-       SELECT count(*), max(ev.global_position) INTO v_dup_count, v_last_position
-         FROM ${s}.events ev WHERE ev.event_id = ANY(v_ids) AND ev.stream_name = p_stream;
-       IF v_dup_count = v_total THEN
+       SELECT coalesce(array_agg(ev.event_id), '{}'), max(ev.global_position) INTO v_dup_ids, v_last_position
+         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids) AND ev.stream_name = p_stream;
+       v_count := cardinality(p_ids) - cardinality(v_dup_ids);
+       IF v_count = 0 THEN
          RETURN QUERY SELECT 'duplicate'::text, (SELECT st.version FROM ${s}.streams st WHERE st.stream_name = p_stream),
            v_last_position, NULL::text, NULL::text;
          RETURN;
        END IF;
-       IF v_dup_count > 0 THEN
-         SELECT json_agg(e ORDER BY o) INTO v_new FROM json_array_elements(p_events) WITH ORDINALITY AS x(e, o)
-          WHERE NOT EXISTS (SELECT 1 FROM ${s}.events ev WHERE ev.event_id = e->>'eventId' AND ev.stream_name = p_stream);
-       ELSE
-         v_new := p_events;
-       END IF;
-       v_count := json_array_length(v_new);
 
        LOOP
          SELECT st.version INTO v_current FROM ${s}.streams st WHERE st.stream_name = p_stream FOR UPDATE;
@@ -100,20 +94,24 @@ export function migrationSql(schema: string): string[] {
            v_current := -1;
            EXIT;
          END IF;
-         -- a concurrent append created the stream first: re-check against it
+         -- a concurrent append created the stream first: check the expectation against it
        END LOOP;
 
        -- continue numbering if this transaction already appended (several appends in one transaction)
-       v_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
-       SELECT coalesce(max(ev.global_position) + 1, v_base) INTO v_base FROM ${s}.events ev
-        WHERE ev.global_position >= v_base AND ev.global_position < v_base + ${POSITION_SHIFT};
-       IF v_base - (pg_current_xact_id()::text::bigint * ${POSITION_SHIFT}) + v_count > ${POSITION_SHIFT} THEN
+       v_xid_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
+       SELECT coalesce(max(ev.global_position) + 1, v_xid_base) INTO v_base FROM ${s}.events ev
+        WHERE ev.global_position >= v_xid_base AND ev.global_position < v_xid_base + ${POSITION_SHIFT};
+       IF v_base - v_xid_base + v_count > ${POSITION_SHIFT} THEN
          RAISE EXCEPTION 'more than % events in one transaction', ${POSITION_SHIFT};
        END IF;
 
        INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
-       SELECT v_base + x.o - 1, p_stream, p_category, v_current + x.o, x.e->>'eventId', x.e->>'type', x.e->'data', (x.e->'metadata')::jsonb
-         FROM json_array_elements(v_new) WITH ORDINALITY AS x(e, o);
+       SELECT v_base + n - 1, p_stream, p_category, v_current + n, x.id, x.type, x.data, x.metadata
+         FROM (
+           SELECT u.id, u.type, u.data, u.metadata, row_number() OVER (ORDER BY u.o) AS n
+             FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o)
+            WHERE NOT (u.id = ANY(v_dup_ids))
+         ) x;
 
        RETURN QUERY SELECT 'ok'::text, v_current + v_count, v_base + v_count - 1, NULL::text, NULL::text;
      END;

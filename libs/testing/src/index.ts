@@ -1,0 +1,5 @@
+export { uniqueName } from './unique';
+export { testMetadata, testEvent, uniqueCategory } from '@hearth/event-store';
+export { eventually } from './eventually';
+export { deciderSpec } from './decider-spec';
+export { testDatabaseUrl, dropSchema } from './postgres';
