@@ -31,7 +31,7 @@ export type IntegrationEvent<TType extends string = string, TVersion extends num
   /** The brand on whose behalf the change was made, when there is one. */
   brandId?: string;
   /** The guest the event concerns, when there is one. */
-  guestId?: number;
+  guestId?: string;
   /** When the fact happened in the guest's world: an ISO 8601 date-time with `Z` or an offset. */
   occurredAt: string;
   /** Groups every message caused by one original request; copied from the cause. */
@@ -70,7 +70,10 @@ export const envelopeShape = {
     .describe('When the fact happened in the guest\'s world: ISO 8601 date-time with Z or an offset.'),
   correlationId: nonEmpty().describe('Groups every message caused by one original request.'),
   causationId: nonEmpty().optional().describe('The id of the command or message that directly caused this one.'),
-  data: z.unknown().describe('The event payload, shaped by the contract version.'),
+  data: z
+    .unknown()
+    .refine((value): boolean => value !== undefined, 'Required') // a present key holding undefined is still missing
+    .describe('The event payload, shaped by the contract version.'),
 } as const;
 
 /** The generic envelope schema: any versioned contract, `data` left unknown. Unknown top-level fields are dropped. */
@@ -94,12 +97,19 @@ export function safeParseEnvelope(input: unknown): ContractParseResult<AnyIntegr
   return safeParseWith(integrationEventSchema, 'envelope', input);
 }
 
+/** The subject type of a contract version: a literal for literal type and version, else `string`. */
+export type SubjectOf<TType extends string, TVersion extends number> = string extends TType
+  ? string
+  : number extends TVersion
+    ? string
+    : `${TType}.v${TVersion}`;
+
 /** The NATS subject of a contract version: `<type>.v<version>`. */
 export function subjectOf<const TType extends string, const TVersion extends number>(
   type: TType,
   version: TVersion,
-): `${TType}.v${TVersion}` {
-  return `${type}.v${version}`;
+): SubjectOf<TType, TVersion> {
+  return `${type}.v${version}` as SubjectOf<TType, TVersion>;
 }
 
 /** Splits a subject into type and version; `undefined` when it is not `<hearth type>.v<N>`. */

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { ContractValidationError, type ContractIssue } from './errors';
 
 /** The result of a `safeParse`: never throws, the error is the same one `parse` would throw. */
-export type ContractParseResult<T> =
+export type ContractParseResult<T, E extends Error = ContractValidationError> =
   | { readonly success: true; readonly data: T }
-  | { readonly success: false; readonly error: ContractValidationError };
+  | { readonly success: false; readonly error: E };
 
 /** Zod says "expected string, received undefined"; for a message field, "Required" is what a reader needs. */
 const errorMap: z.core.$ZodErrorMap = (issue) =>

@@ -33,7 +33,7 @@ describe('PostgresEventStore under concurrent writers', () => {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query(
-        `SELECT outcome FROM "${schema}".append_events($1, $2, 'any', NULL, $3::text[], $4::text[], $5::json[], $6::jsonb[])`,
+        `SELECT outcome FROM "${schema}".append_events($1, $2, 'any', NULL, $3::text[], $4::text[], $5::json[], $6::json[])`,
         [stream, stream.split('-')[0], ids, ids.map(() => 'Slow'), ids.map((_, i) => JSON.stringify({ i })), ids.map(() => JSON.stringify(testEvent('x', {}).metadata))],
       );
       expect(rows[0].outcome).toBe('ok');

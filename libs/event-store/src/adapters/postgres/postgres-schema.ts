@@ -6,7 +6,9 @@
  * return events with `global_position < pg_snapshot_xmin(current snapshot) << 16`: every transaction
  * below the snapshot's xmin has finished, and every future transaction gets a larger xid, so no event
  * can ever appear below a position a reader has passed. Appends are one statement (`append_events`)
- * so each costs a single round trip and its own short transaction.
+ * so each costs a single round trip and its own short transaction, which also owns its xid's block of
+ * 2^16 positions. Positions stay below 2^53 (exact in a JS number) until the cluster has used 2^37
+ * transaction ids.
  */
 export const POSITION_SHIFT = 65536; // 2^16 events per transaction
 
@@ -34,7 +36,7 @@ export function migrationSql(schema: string): string[] {
        event_id text NOT NULL,
        type text NOT NULL,
        data json NOT NULL,
-       metadata jsonb NOT NULL,
+       metadata json NOT NULL,
        recorded_at timestamptz NOT NULL DEFAULT now(),
        CONSTRAINT events_stream_version_key UNIQUE (stream_name, stream_version),
        CONSTRAINT events_event_id_key UNIQUE (event_id)
@@ -43,77 +45,78 @@ export function migrationSql(schema: string): string[] {
     // Returns one row: outcome ('ok' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict'),
     // the stream version (actual one on conflict, null = no stream), the last global position, and for
     // event_id_conflict the offending id and its stream.
-    // Events arrive as parallel arrays: data stays json text that no JSON operator parses, so any
-    // JSON the caller can produce (including \u0000 escapes, which jsonb and json operators reject) is stored.
+    // Events arrive as parallel arrays; data and metadata stay json text that no JSON operator parses,
+    // so any JSON the caller can produce (including \u0000 escapes, which jsonb rejects) is stored.
+    // The happy path is three statements: duplicate probe, conditional stream-version bump, insert.
     `CREATE OR REPLACE FUNCTION ${s}.append_events(
        p_stream text, p_category text, p_expected_kind text, p_expected bigint,
-       p_ids text[], p_types text[], p_data json[], p_metadata jsonb[]
+       p_ids text[], p_types text[], p_data json[], p_metadata json[]
      ) RETURNS TABLE (outcome text, stream_version bigint, global_position bigint, conflict_event_id text, conflict_stream text)
      LANGUAGE plpgsql AS $fn$
      DECLARE
        v_dup_ids text[];
        v_last_position bigint;
-       v_current bigint;
-       v_exists boolean;
+       v_other_id text;
+       v_other_stream text;
        v_count integer;
+       v_version bigint;
        v_base bigint;
-       v_xid_base bigint;
-       v_other record;
      BEGIN
-       SELECT ev.event_id, ev.stream_name INTO v_other
-         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids) AND ev.stream_name <> p_stream LIMIT 1;
-       IF FOUND THEN
-         RETURN QUERY SELECT 'event_id_conflict'::text, NULL::bigint, NULL::bigint, v_other.event_id, v_other.stream_name;
+       SELECT array_agg(ev.event_id) FILTER (WHERE ev.stream_name = p_stream),
+              max(ev.global_position) FILTER (WHERE ev.stream_name = p_stream),
+              min(ev.event_id) FILTER (WHERE ev.stream_name <> p_stream),
+              min(ev.stream_name) FILTER (WHERE ev.stream_name <> p_stream)
+         INTO v_dup_ids, v_last_position, v_other_id, v_other_stream
+         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids);
+       IF v_other_id IS NOT NULL THEN
+         RETURN QUERY SELECT 'event_id_conflict'::text, NULL::bigint, NULL::bigint, v_other_id, v_other_stream;
          RETURN;
        END IF;
-       SELECT coalesce(array_agg(ev.event_id), '{}'), max(ev.global_position) INTO v_dup_ids, v_last_position
-         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids) AND ev.stream_name = p_stream;
-       v_count := cardinality(p_ids) - cardinality(v_dup_ids);
+       v_count := cardinality(p_ids) - coalesce(cardinality(v_dup_ids), 0);
        IF v_count = 0 THEN
          RETURN QUERY SELECT 'duplicate'::text, (SELECT st.version FROM ${s}.streams st WHERE st.stream_name = p_stream),
            v_last_position, NULL::text, NULL::text;
          RETURN;
        END IF;
 
-       LOOP
-         SELECT st.version INTO v_current FROM ${s}.streams st WHERE st.stream_name = p_stream FOR UPDATE;
-         v_exists := FOUND;
-         IF (p_expected_kind = 'no_stream' AND v_exists)
-            OR (p_expected_kind = 'stream_exists' AND NOT v_exists)
-            OR (p_expected_kind = 'exact' AND (NOT v_exists OR v_current <> p_expected)) THEN
-           RETURN QUERY SELECT 'wrong_expected_version'::text, CASE WHEN v_exists THEN v_current END, NULL::bigint, NULL::text, NULL::text;
-           RETURN;
-         END IF;
-         IF v_exists THEN
-           UPDATE ${s}.streams SET version = v_current + v_count WHERE stream_name = p_stream;
-           EXIT;
-         END IF;
-         INSERT INTO ${s}.streams (stream_name, category, version) VALUES (p_stream, p_category, v_count - 1)
-           ON CONFLICT (stream_name) DO NOTHING;
-         IF FOUND THEN
-           v_current := -1;
-           EXIT;
-         END IF;
-         -- a concurrent append created the stream first: check the expectation against it
-       END LOOP;
-
-       -- continue numbering if this transaction already appended (several appends in one transaction)
-       v_xid_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
-       SELECT coalesce(max(ev.global_position) + 1, v_xid_base) INTO v_base FROM ${s}.events ev
-        WHERE ev.global_position >= v_xid_base AND ev.global_position < v_xid_base + ${POSITION_SHIFT};
-       IF v_base - v_xid_base + v_count > ${POSITION_SHIFT} THEN
-         RAISE EXCEPTION 'more than % events in one transaction', ${POSITION_SHIFT};
+       -- one statement checks the expectation and bumps the version under the stream's row lock;
+       -- v_version is the new version of the stream's last event, NULL if the expectation failed
+       IF p_expected_kind = 'exact' OR p_expected_kind = 'stream_exists' THEN
+         UPDATE ${s}.streams st SET version = st.version + v_count
+          WHERE st.stream_name = p_stream AND (p_expected_kind = 'stream_exists' OR st.version = p_expected)
+          RETURNING st.version INTO v_version;
+       ELSIF p_expected_kind = 'no_stream' THEN
+         INSERT INTO ${s}.streams AS st (stream_name, category, version) VALUES (p_stream, p_category, v_count - 1)
+           ON CONFLICT (stream_name) DO NOTHING
+           RETURNING st.version INTO v_version;
+       ELSE
+         INSERT INTO ${s}.streams AS st (stream_name, category, version) VALUES (p_stream, p_category, v_count - 1)
+           ON CONFLICT (stream_name) DO UPDATE SET version = st.version + v_count
+           RETURNING st.version INTO v_version;
+       END IF;
+       IF v_version IS NULL THEN
+         RETURN QUERY SELECT 'wrong_expected_version'::text,
+           (SELECT st.version FROM ${s}.streams st WHERE st.stream_name = p_stream), NULL::bigint, NULL::text, NULL::text;
+         RETURN;
        END IF;
 
-       INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
-       SELECT v_base + n - 1, p_stream, p_category, v_current + n, x.id, x.type, x.data, x.metadata
-         FROM (
-           SELECT u.id, u.type, u.data, u.metadata, row_number() OVER (ORDER BY u.o) AS n
-             FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o)
-            WHERE NOT (u.id = ANY(v_dup_ids))
-         ) x;
+       -- appends are single-statement transactions, so the transaction's position block is all ours
+       v_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
+       IF v_dup_ids IS NULL THEN
+         INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
+         SELECT v_base + u.o - 1, p_stream, p_category, v_version - v_count + u.o, u.id, u.type, u.data, u.metadata
+           FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o);
+       ELSE
+         INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
+         SELECT v_base + x.n - 1, p_stream, p_category, v_version - v_count + x.n, x.id, x.type, x.data, x.metadata
+           FROM (
+             SELECT u.id, u.type, u.data, u.metadata, row_number() OVER (ORDER BY u.o) AS n
+               FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o)
+              WHERE NOT (u.id = ANY(v_dup_ids))
+           ) x;
+       END IF;
 
-       RETURN QUERY SELECT 'ok'::text, v_current + v_count, v_base + v_count - 1, NULL::text, NULL::text;
+       RETURN QUERY SELECT 'ok'::text, v_version, v_base + v_count - 1, NULL::text, NULL::text;
      END;
      $fn$`,
     `INSERT INTO ${s}.event_store_migrations (version) VALUES (${SCHEMA_VERSION}) ON CONFLICT DO NOTHING`,
