@@ -130,7 +130,7 @@ export function defineEvent<const TType extends string, const TVersion extends n
       ...envelopeShape,
       type: z.literal(type).describe('What happened: hearth.<service>.<event>.'),
       version: z.literal(version).describe('Version of the contract (the shape of data).'),
-      data: data.meta({ ...data.meta(), examples: [definition.example] }),
+      data: data.meta({ ...data.meta(), examples: [JSON.parse(JSON.stringify(definition.example)) as unknown] }),
     })
     .meta({ title: subject, description }) as unknown as z.ZodType<Event>;
 
@@ -163,7 +163,15 @@ export function defineEvent<const TType extends string, const TVersion extends n
     });
   }
 
-  let jsonSchema: JsonSchema | undefined;
+  // Rendered now so that a payload JSON cannot carry (z.date(), transforms, bigint…) fails at definition.
+  let jsonSchema: JsonSchema;
+  try {
+    jsonSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  } catch (error) {
+    throw new InvalidContractDefinitionError(name, `the envelope cannot be rendered as JSON Schema: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
   return Object.freeze({
     type,
     version,
@@ -177,7 +185,6 @@ export function defineEvent<const TType extends string, const TVersion extends n
     safeParse: (input: unknown) => safeParseWith(schema, subject, input),
     create,
     toJsonSchema: () => {
-      jsonSchema ??= z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
       // A JSON round trip rather than structuredClone: plain objects of this realm, and the schema is JSON anyway.
       return JSON.parse(JSON.stringify(jsonSchema)) as JsonSchema;
     },

@@ -84,6 +84,18 @@ describe('defineEvent', () => {
     ).toThrow(message);
   });
 
+  it('rejects a payload that JSON Schema cannot describe', () => {
+    expect(() =>
+      defineEvent({
+        type: 'hearth.tickets.opened',
+        version: 1,
+        description: 'x',
+        data: z.object({ at: z.date() }),
+        example: { at: new Date(0) },
+      }),
+    ).toThrow(/cannot be rendered as JSON Schema/);
+  });
+
   it('rejects a non-object payload schema', () => {
     expect(() =>
       defineEvent({

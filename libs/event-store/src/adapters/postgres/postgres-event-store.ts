@@ -131,10 +131,11 @@ export class PostgresEventStore implements EventStore {
         const result = await this.pool.query({ name: this.appendStatement, text: this.appendSql, values: params });
         row = result.rows[0];
       } catch (error) {
-        // Two identical appends raced past the duplicate check: the loser hits a unique key.
-        // Running it again reports the winner's events as a duplicate (or a real conflict).
-        if (isUniqueViolation(error) && attempt < 3) continue;
-        throw error;
+        if (!isUniqueViolation(error) || attempt >= 5) throw error;
+        // A concurrent append won a race on the same stream version or event id. Running the append
+        // again sees the winner: it reports a duplicate, the actual version on a pinned expectation,
+        // or (for 'any') appends after the winner.
+        continue;
       }
       switch (row.outcome) {
         case 'ok':
@@ -196,8 +197,11 @@ export class PostgresEventStore implements EventStore {
 
   async streamVersion(stream: string): Promise<number | undefined> {
     parseStreamName(stream);
-    const { rows } = await this.pool.query<{ version: string }>(`SELECT version FROM ${this.q('streams')} WHERE stream_name = $1`, [stream]);
-    return rows[0] ? Number(rows[0].version) : undefined;
+    const { rows } = await this.pool.query<{ version: string | null }>(
+      `SELECT max(stream_version) AS version FROM ${this.q('events')} WHERE stream_name = $1`,
+      [stream],
+    );
+    return rows[0]!.version === null ? undefined : Number(rows[0]!.version);
   }
 
   async close(): Promise<void> {

@@ -22,12 +22,6 @@ export function migrationSql(schema: string): string[] {
        version integer PRIMARY KEY,
        applied_at timestamptz NOT NULL DEFAULT now()
      )`,
-    `CREATE TABLE IF NOT EXISTS ${s}.streams (
-       stream_name text PRIMARY KEY,
-       category text NOT NULL,
-       version bigint NOT NULL,
-       created_at timestamptz NOT NULL DEFAULT now()
-     )`,
     `CREATE TABLE IF NOT EXISTS ${s}.events (
        global_position bigint PRIMARY KEY,
        stream_name text NOT NULL,
@@ -74,31 +68,22 @@ export function migrationSql(schema: string): string[] {
        END IF;
        v_count := cardinality(p_ids) - coalesce(cardinality(v_dup_ids), 0);
        IF v_count = 0 THEN
-         RETURN QUERY SELECT 'duplicate'::text, (SELECT st.version FROM ${s}.streams st WHERE st.stream_name = p_stream),
+         RETURN QUERY SELECT 'duplicate'::text, (SELECT max(ev.stream_version) FROM ${s}.events ev WHERE ev.stream_name = p_stream),
            v_last_position, NULL::text, NULL::text;
          RETURN;
        END IF;
 
-       -- one statement checks the expectation and bumps the version under the stream's row lock;
-       -- v_version is the new version of the stream's last event, NULL if the expectation failed
-       IF p_expected_kind = 'exact' OR p_expected_kind = 'stream_exists' THEN
-         UPDATE ${s}.streams st SET version = st.version + v_count
-          WHERE st.stream_name = p_stream AND (p_expected_kind = 'stream_exists' OR st.version = p_expected)
-          RETURNING st.version INTO v_version;
-       ELSIF p_expected_kind = 'no_stream' THEN
-         INSERT INTO ${s}.streams AS st (stream_name, category, version) VALUES (p_stream, p_category, v_count - 1)
-           ON CONFLICT (stream_name) DO NOTHING
-           RETURNING st.version INTO v_version;
-       ELSE
-         INSERT INTO ${s}.streams AS st (stream_name, category, version) VALUES (p_stream, p_category, v_count - 1)
-           ON CONFLICT (stream_name) DO UPDATE SET version = st.version + v_count
-           RETURNING st.version INTO v_version;
-       END IF;
-       IF v_version IS NULL THEN
-         RETURN QUERY SELECT 'wrong_expected_version'::text,
-           (SELECT st.version FROM ${s}.streams st WHERE st.stream_name = p_stream), NULL::bigint, NULL::text, NULL::text;
+       -- The unique (stream_name, stream_version) key arbitrates races: a concurrent writer that read the
+       -- same last version fails on it (SQLSTATE 23505) and the adapter reports the conflict (or, for
+       -- 'any', retries). No per-stream row is written, so an append writes nothing but its events.
+       SELECT max(ev.stream_version) INTO v_version FROM ${s}.events ev WHERE ev.stream_name = p_stream;
+       IF (p_expected_kind = 'no_stream' AND v_version IS NOT NULL)
+          OR (p_expected_kind = 'stream_exists' AND v_version IS NULL)
+          OR (p_expected_kind = 'exact' AND v_version IS DISTINCT FROM p_expected) THEN
+         RETURN QUERY SELECT 'wrong_expected_version'::text, v_version, NULL::bigint, NULL::text, NULL::text;
          RETURN;
        END IF;
+       v_version := coalesce(v_version, -1) + v_count;
 
        -- appends are single-statement transactions, so the transaction's position block is all ours
        v_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
