@@ -94,8 +94,9 @@ const EXAMPLE_ENVELOPE = {
  *   example: { guestId: 'guest-42' },
  * });
  * ```
- * Throws `InvalidContractDefinitionError` at definition time when the type or version is malformed or
- * the example does not match the payload schema.
+ * Throws `InvalidContractDefinitionError` at definition time when the type, version or description is
+ * malformed, the example does not match the payload schema, or the payload cannot be described in
+ * JSON Schema (dates, transforms, bigints: a wire payload is plain JSON).
  */
 export function defineEvent<const TType extends string, const TVersion extends number, TData extends z.ZodObject>(
   definition: EventDefinition<TType, TVersion, TData>,

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 /** The PostgreSQL used by integration tests: `DATABASE_URL`, else the machine's local `test` database. */
 export function testDatabaseUrl(): string {
