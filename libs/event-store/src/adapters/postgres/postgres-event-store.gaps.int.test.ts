@@ -8,6 +8,7 @@ import pg from 'pg';
 import { testEvent, uniqueCategory } from '../../conformance/fixtures';
 import type { StoredEvent } from '../../types';
 import { PostgresEventStore } from './postgres-event-store';
+import { appendSql } from './postgres-schema';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -33,10 +34,10 @@ describe('PostgresEventStore under concurrent writers', () => {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query(
-        `SELECT outcome FROM "${schema}".append_events($1, $2, 'any', NULL, $3::text[], $4::text[], $5::json[], $6::json[])`,
-        [stream, stream.split('-')[0], ids, ids.map(() => 'Slow'), ids.map((_, i) => JSON.stringify({ i })), ids.map(() => JSON.stringify(testEvent('x', {}).metadata))],
+        appendSql(schema),
+        [[stream], [stream.split('-')[0]], ['any'], [null], ids.map(() => 1), ids, ids.map(() => 'Slow'), ids.map((_, i) => JSON.stringify({ i })), ids.map(() => JSON.stringify(testEvent('x', {}).metadata))],
       );
-      expect(rows[0].outcome).toBe('ok');
+      expect(rows[0].inserted).toBe(ids.length);
       onWritten();
       await new Promise((resolve) => setTimeout(resolve, holdMs));
       await client.query(rollback ? 'ROLLBACK' : 'COMMIT');

@@ -6,6 +6,7 @@ import type {
   AppendResult,
   EventMetadata,
   EventStore,
+  ExpectedVersion,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -13,13 +14,15 @@ import type {
   SubscribeOptions,
 } from '../../types';
 import {
+  MAX_EVENTS_PER_APPEND,
   parseStreamName,
   prepareEvents,
   validateExpectedVersion,
   validateReadAllOptions,
   validateReadStreamOptions,
 } from '../../validation';
-import { migrationSql, POSITION_SHIFT } from './postgres-schema';
+import type { PreparedEvent } from '../../validation';
+import { appendSql, migrationSql, POSITION_SHIFT } from './postgres-schema';
 
 export type PostgresEventStoreOptions = {
   /** A pool to share with the service (e.g. for its read models), or a connection string to open one. */
@@ -35,6 +38,36 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const SAFE_BOUND = `(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${POSITION_SHIFT})`;
 // recorded_at as epoch milliseconds: far cheaper to decode than a timestamptz
 const COLUMNS = `global_position, stream_name, stream_version, event_id, type, data, metadata, (extract(epoch FROM recorded_at) * 1000)::bigint AS recorded_at`;
+
+type PendingAppend = {
+  stream: string;
+  category: string;
+  expectedVersion: ExpectedVersion;
+  events: PreparedEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+};
+
+/**
+ * Groups in flight at once. One is fastest on the 2-core reference machine (measured 1: ~6k, 2: ~3-5k,
+ * 4: ~2.4k appends/s with 32 writers): while a group commits, the next one fills up, so commits stay
+ * few and large; more concurrent groups only add commits and CPU contention.
+ */
+const MAX_GROUPS_IN_FLIGHT = 1;
+/** Appends per group. */
+const MAX_GROUP_APPENDS = 64;
+
+type AppendRow = {
+  ri: string;
+  current_version: string | null;
+  duplicates: number;
+  duplicate_position: string | null;
+  conflict_event_id: string | null;
+  conflict_stream: string | null;
+  inserted: number;
+  last_position: string | null;
+  last_version: string | null;
+};
 
 type EventRow = {
   global_position: string;
@@ -63,9 +96,13 @@ export class PostgresEventStore implements EventStore {
   private readonly q: (name: string) => string;
   private readonly appendStatement: string;
   private readonly appendSql: string;
+  private pending: PendingAppend[] = [];
+  private readonly inFlightStreams = new Set<string>();
+  private inFlightGroups = 0;
 
   private constructor(
     readonly pool: pg.Pool,
+    private readonly writer: pg.Pool,
     readonly schema: string,
     private readonly ownsPool: boolean,
     private readonly idleRecheckMs: number,
@@ -74,7 +111,7 @@ export class PostgresEventStore implements EventStore {
     this.channel = `hearth_events_${schema}`.slice(0, 63);
     this.q = (name) => `"${schema}".${name}`;
     this.appendStatement = `hearth_append_${schema}`;
-    this.appendSql = `SELECT * FROM ${this.q('append_events')}($1, $2, $3, $4, $5::text[], $6::text[], $7::json[], $8::json[])`;
+    this.appendSql = appendSql(schema);
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -88,7 +125,11 @@ export class PostgresEventStore implements EventStore {
     const connectionConfig: pg.ClientConfig = options.connectionString
       ? { connectionString: options.connectionString }
       : (pool as unknown as { options: pg.ClientConfig }).options;
-    const store = new PostgresEventStore(pool, options.schema, !options.pool, options.idleRecheckMs ?? 5_000, connectionConfig);
+    // Appends go through a small pool of their own: group commit needs only MAX_GROUPS_IN_FLIGHT
+    // connections, and there the append statement always runs its cached generic plan (re-planning
+    // it for every call costs more than running it).
+    const writer = new pg.Pool({ ...connectionConfig, max: MAX_GROUPS_IN_FLIGHT, options: '-c plan_cache_mode=force_generic_plan' });
+    const store = new PostgresEventStore(pool, writer, options.schema, !options.pool, options.idleRecheckMs ?? 5_000, connectionConfig);
     await store.migrate();
     return store;
   }
@@ -111,49 +152,100 @@ export class PostgresEventStore implements EventStore {
 
   async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const { category } = parseStreamName(stream);
-    const expected = validateExpectedVersion(options.expectedVersion);
+    const expectedVersion = validateExpectedVersion(options.expectedVersion);
     const prepared = prepareEvents(events);
-    const kind = typeof expected === 'number' ? 'exact' : expected;
-    const params = [
-      stream,
-      category,
-      kind,
-      typeof expected === 'number' ? expected : null,
-      prepared.map((e) => e.eventId),
-      prepared.map((e) => e.type),
-      prepared.map((e) => e.dataJson),
-      prepared.map((e) => e.metadataJson),
-    ];
+    if (this.closed) throw new InvalidArgumentError('store', 'the event store is closed');
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ stream, category, expectedVersion, events: prepared, resolve, reject });
+      this.dispatch();
+    });
+  }
 
-    for (let attempt = 0; ; attempt++) {
-      let row: { outcome: string; stream_version: string | null; global_position: string | null; conflict_event_id: string | null; conflict_stream: string | null };
-      try {
-        const result = await this.pool.query({ name: this.appendStatement, text: this.appendSql, values: params });
-        row = result.rows[0];
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 5) throw error;
-        // A concurrent append won a race on the same stream version or event id. Running the append
-        // again sees the winner: it reports a duplicate, the actual version on a pinned expectation,
-        // or (for 'any') appends after the winner.
-        continue;
-      }
-      switch (row.outcome) {
-        case 'ok':
-        case 'duplicate':
-          if (row.outcome === 'ok') this.announceAppend();
-          return {
-            streamVersion: Number(row.stream_version),
-            globalPosition: Number(row.global_position),
-            duplicate: row.outcome === 'duplicate',
-          };
-        case 'wrong_expected_version':
-          throw new WrongExpectedVersionError(stream, expected, row.stream_version === null ? undefined : Number(row.stream_version));
-        case 'event_id_conflict':
-          throw new DuplicateEventIdError(row.conflict_event_id!, row.conflict_stream!);
-        default:
-          throw new Error(`unexpected append outcome ${row.outcome}`);
-      }
+  /** Waits for queued and in-flight appends (close() must not cut them off). */
+  private async drainAppends(): Promise<void> {
+    while (this.pending.length > 0 || this.inFlightGroups > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /**
+   * Group commit: appends waiting while others are in flight go out together, one statement and one
+   * commit for the group, so concurrent writers share the cost of a commit. A group never holds two
+   * appends for one stream, and an append waits while its stream is in flight, so every expectation is
+   * checked against the stream's real last version.
+   */
+  private dispatch(): void {
+    while (this.inFlightGroups < MAX_GROUPS_IN_FLIGHT && this.pending.length > 0) {
+      const group: PendingAppend[] = [];
+      const streams = new Set<string>();
+      let eventCount = 0;
+      this.pending = this.pending.filter((append) => {
+        const fits = group.length < MAX_GROUP_APPENDS && (group.length === 0 || eventCount + append.events.length <= MAX_EVENTS_PER_APPEND);
+        if (!fits || streams.has(append.stream) || this.inFlightStreams.has(append.stream)) return true;
+        group.push(append);
+        streams.add(append.stream);
+        eventCount += append.events.length;
+        return false;
+      });
+      if (group.length === 0) return;
+      this.inFlightGroups++;
+      for (const stream of streams) this.inFlightStreams.add(stream);
+      void this.runGroup(group).finally(() => {
+        this.inFlightGroups--;
+        for (const stream of streams) this.inFlightStreams.delete(stream);
+        this.dispatch();
+      });
     }
+  }
+
+  private async runGroup(group: PendingAppend[], attempt = 0): Promise<void> {
+    let rows: AppendRow[];
+    try {
+      rows = (
+        await this.writer.query<AppendRow>({
+          name: this.appendStatement,
+          text: this.appendSql,
+          values: [
+            group.map((a) => a.stream),
+            group.map((a) => a.category),
+            group.map((a) => (typeof a.expectedVersion === 'number' ? 'exact' : a.expectedVersion)),
+            group.map((a) => (typeof a.expectedVersion === 'number' ? a.expectedVersion : null)),
+            group.flatMap((a, i) => a.events.map(() => i + 1)),
+            group.flatMap((a) => a.events.map((e) => e.eventId)),
+            group.flatMap((a) => a.events.map((e) => e.type)),
+            group.flatMap((a) => a.events.map((e) => e.dataJson)),
+            group.flatMap((a) => a.events.map((e) => e.metadataJson)),
+          ],
+        })
+      ).rows;
+    } catch (error) {
+      if (isUniqueViolation(error) && group.length > 1) {
+        // Another process won a race on one of these streams (or two appends of the group shared an
+        // event id): nothing of the group was written. Each append runs again on its own.
+        await Promise.all(group.map((append) => this.runGroup([append])));
+        return;
+      }
+      if (isUniqueViolation(error) && attempt < 5) {
+        // Running it again sees the winner: a duplicate, the actual version, or for 'any' an append after it.
+        return this.runGroup(group, attempt + 1);
+      }
+      for (const append of group) append.reject(error);
+      return;
+    }
+    let appended = false;
+    group.forEach((append, i) => {
+      const row = rows[i]!;
+      if (row.conflict_event_id !== null) {
+        append.reject(new DuplicateEventIdError(row.conflict_event_id, row.conflict_stream!));
+      } else if (row.duplicates === append.events.length) {
+        append.resolve({ streamVersion: Number(row.current_version), globalPosition: Number(row.duplicate_position), duplicate: true });
+      } else if (row.inserted === 0) {
+        const actual = row.current_version === null ? undefined : Number(row.current_version);
+        append.reject(new WrongExpectedVersionError(append.stream, append.expectedVersion, actual));
+      } else {
+        appended = true;
+        append.resolve({ streamVersion: Number(row.last_version), globalPosition: Number(row.last_position), duplicate: false });
+      }
+    });
+    if (appended) this.announceAppend();
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -211,6 +303,8 @@ export class PostgresEventStore implements EventStore {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
+    await this.drainAppends();
+    await this.writer.end();
     if (this.ownsPool) await this.pool.end();
   }
 

@@ -5,8 +5,8 @@
  * appending transaction's 64-bit id (`pg_current_xact_id()`) and n numbers its events. Readers only
  * return events with `global_position < pg_snapshot_xmin(current snapshot) << 16`: every transaction
  * below the snapshot's xmin has finished, and every future transaction gets a larger xid, so no event
- * can ever appear below a position a reader has passed. Appends are one statement (`append_events`)
- * so each costs a single round trip and its own short transaction, which also owns its xid's block of
+ * can ever appear below a position a reader has passed. Appends are one statement (`appendSql`), so
+ * each costs a single round trip and its own short transaction, which also owns its xid's block of
  * 2^16 positions. Positions stay below 2^53 (exact in a JS number) until the cluster has used 2^37
  * transaction ids.
  */
@@ -39,71 +39,69 @@ export function migrationSql(schema: string): string[] {
     // Returns one row: outcome ('ok' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict'),
     // the stream version (actual one on conflict, null = no stream), the last global position, and for
     // event_id_conflict the offending id and its stream.
-    // Events arrive as parallel arrays; data and metadata stay json text that no JSON operator parses,
-    // so any JSON the caller can produce (including \u0000 escapes, which jsonb rejects) is stored.
-    // The happy path is three statements: duplicate probe, conditional stream-version bump, insert.
-    `CREATE OR REPLACE FUNCTION ${s}.append_events(
-       p_stream text, p_category text, p_expected_kind text, p_expected bigint,
-       p_ids text[], p_types text[], p_data json[], p_metadata json[]
-     ) RETURNS TABLE (outcome text, stream_version bigint, global_position bigint, conflict_event_id text, conflict_stream text)
-     LANGUAGE plpgsql AS $fn$
-     DECLARE
-       v_dup_ids text[];
-       v_last_position bigint;
-       v_other_id text;
-       v_other_stream text;
-       v_count integer;
-       v_version bigint;
-       v_base bigint;
-     BEGIN
-       SELECT array_agg(ev.event_id) FILTER (WHERE ev.stream_name = p_stream),
-              max(ev.global_position) FILTER (WHERE ev.stream_name = p_stream),
-              min(ev.event_id) FILTER (WHERE ev.stream_name <> p_stream),
-              min(ev.stream_name) FILTER (WHERE ev.stream_name <> p_stream)
-         INTO v_dup_ids, v_last_position, v_other_id, v_other_stream
-         FROM ${s}.events ev WHERE ev.event_id = ANY(p_ids);
-       IF v_other_id IS NOT NULL THEN
-         RETURN QUERY SELECT 'event_id_conflict'::text, NULL::bigint, NULL::bigint, v_other_id, v_other_stream;
-         RETURN;
-       END IF;
-       v_count := cardinality(p_ids) - coalesce(cardinality(v_dup_ids), 0);
-       IF v_count = 0 THEN
-         RETURN QUERY SELECT 'duplicate'::text, (SELECT max(ev.stream_version) FROM ${s}.events ev WHERE ev.stream_name = p_stream),
-           v_last_position, NULL::text, NULL::text;
-         RETURN;
-       END IF;
-
-       -- The unique (stream_name, stream_version) key arbitrates races: a concurrent writer that read the
-       -- same last version fails on it (SQLSTATE 23505) and the adapter reports the conflict (or, for
-       -- 'any', retries). No per-stream row is written, so an append writes nothing but its events.
-       SELECT max(ev.stream_version) INTO v_version FROM ${s}.events ev WHERE ev.stream_name = p_stream;
-       IF (p_expected_kind = 'no_stream' AND v_version IS NOT NULL)
-          OR (p_expected_kind = 'stream_exists' AND v_version IS NULL)
-          OR (p_expected_kind = 'exact' AND v_version IS DISTINCT FROM p_expected) THEN
-         RETURN QUERY SELECT 'wrong_expected_version'::text, v_version, NULL::bigint, NULL::text, NULL::text;
-         RETURN;
-       END IF;
-       v_version := coalesce(v_version, -1) + v_count;
-
-       -- appends are single-statement transactions, so the transaction's position block is all ours
-       v_base := pg_current_xact_id()::text::bigint * ${POSITION_SHIFT};
-       IF v_dup_ids IS NULL THEN
-         INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
-         SELECT v_base + u.o - 1, p_stream, p_category, v_version - v_count + u.o, u.id, u.type, u.data, u.metadata
-           FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o);
-       ELSE
-         INSERT INTO ${s}.events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
-         SELECT v_base + x.n - 1, p_stream, p_category, v_version - v_count + x.n, x.id, x.type, x.data, x.metadata
-           FROM (
-             SELECT u.id, u.type, u.data, u.metadata, row_number() OVER (ORDER BY u.o) AS n
-               FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, metadata, o)
-              WHERE NOT (u.id = ANY(v_dup_ids))
-           ) x;
-       END IF;
-
-       RETURN QUERY SELECT 'ok'::text, v_version, v_base + v_count - 1, NULL::text, NULL::text;
-     END;
-     $fn$`,
+    `DROP FUNCTION IF EXISTS ${s}.append_events(text, text, text, bigint, text[], text[], json[], json[])`,
     `INSERT INTO ${s}.event_store_migrations (version) VALUES (${SCHEMA_VERSION}) ON CONFLICT DO NOTHING`,
   ];
+}
+
+/**
+ * The append statement: appends for one or more *distinct* streams in one round trip and one implicit
+ * transaction (one commit for the whole group). Request arrays: $1 stream, $2 category, $3 expectation
+ * kind ('exact' | 'no_stream' | 'stream_exists' | 'any'), $4 expected version (for 'exact'). Event
+ * arrays: $5 request index (1-based), $6 event id, $7 type, $8 data (json[]), $9 metadata (json[]).
+ * Returns one row per request, in request order, from which the adapter derives its outcome.
+ *
+ * Data and metadata stay json text that no JSON operator parses, so any JSON the caller can produce
+ * (including \u0000 escapes, which jsonb and the json operators reject) is stored. Events whose id is
+ * already in their stream are skipped (idempotent append). A request writes nothing when one of its
+ * ids belongs to another stream or its expectation fails; other requests of the group are unaffected.
+ * The unique (stream_name, stream_version) key arbitrates races with other processes: a concurrent
+ * writer that read the same last version fails on it (SQLSTATE 23505), nothing of the group is
+ * written, and the adapter runs the appends again one by one to report each outcome.
+ */
+export function appendSql(schema: string): string {
+  const events = `"${schema}".events`;
+  return `
+    WITH request AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS r(stream, category, kind, expected, ri)
+    ), event AS (
+      SELECT * FROM unnest($5::int[], $6::text[], $7::text[], $8::json[], $9::json[]) WITH ORDINALITY AS e(ri, id, type, data, metadata, o)
+    ), existing AS (
+      SELECT x.event_id, x.stream_name, x.global_position, e.ri
+        FROM ${events} x JOIN event e ON e.id = x.event_id
+       WHERE x.event_id = ANY($6::text[])
+    ), status AS (
+      SELECT r.ri, r.stream, r.category, r.kind, r.expected,
+             (SELECT max(x.stream_version) FROM ${events} x WHERE x.stream_name = r.stream) AS current_version,
+             (SELECT count(*) FROM existing x WHERE x.ri = r.ri AND x.stream_name = r.stream)::int AS duplicates,
+             (SELECT max(x.global_position) FROM existing x WHERE x.ri = r.ri AND x.stream_name = r.stream) AS duplicate_position,
+             (SELECT x.event_id FROM existing x WHERE x.ri = r.ri AND x.stream_name <> r.stream LIMIT 1) AS conflict_event_id,
+             (SELECT x.stream_name FROM existing x WHERE x.ri = r.ri AND x.stream_name <> r.stream LIMIT 1) AS conflict_stream
+        FROM request r
+    ), allowed AS (
+      SELECT s.* FROM status s
+       WHERE s.conflict_event_id IS NULL
+         AND CASE s.kind
+               WHEN 'no_stream' THEN s.current_version IS NULL
+               WHEN 'stream_exists' THEN s.current_version IS NOT NULL
+               WHEN 'exact' THEN s.current_version IS NOT DISTINCT FROM s.expected
+               ELSE true
+             END
+    ), fresh AS (
+      SELECT e.ri, e.o, e.id, e.type, e.data, e.metadata, a.stream, a.category, a.current_version,
+             row_number() OVER (PARTITION BY e.ri ORDER BY e.o) AS n
+        FROM event e JOIN allowed a ON a.ri = e.ri
+       WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = e.id)
+    ), inserted AS (
+      INSERT INTO ${events} (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
+      SELECT pg_current_xact_id()::text::bigint * ${POSITION_SHIFT} + row_number() OVER (ORDER BY f.ri, f.o) - 1,
+             f.stream, f.category, coalesce(f.current_version, -1) + f.n, f.id, f.type, f.data, f.metadata
+        FROM fresh f
+      RETURNING stream_name, global_position, stream_version
+    )
+    SELECT s.ri, s.current_version, s.duplicates, s.duplicate_position, s.conflict_event_id, s.conflict_stream,
+           (SELECT count(*) FROM inserted i WHERE i.stream_name = s.stream)::int AS inserted,
+           (SELECT max(i.global_position) FROM inserted i WHERE i.stream_name = s.stream) AS last_position,
+           (SELECT max(i.stream_version) FROM inserted i WHERE i.stream_name = s.stream) AS last_version
+      FROM status s ORDER BY s.ri`;
 }
