@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(44)} ${value.padStart(16)}   target ${target}`);
   };
   try {
-    const [{ version }] = (await pool.query('SHOW server_version')).rows;
+    const [{ server_version: version }] = (await pool.query('SHOW server_version')).rows;
     const [{ fsync }] = (await pool.query('SHOW fsync')).rows;
     console.log(`Event store benchmark: PostgreSQL ${version} (fsync ${fsync}), Node ${process.version}, ${SECONDS}s per run, schema ${schema}`);
     await appendThroughput(store, 4); // warm-up

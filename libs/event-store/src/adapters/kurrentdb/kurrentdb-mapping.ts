@@ -8,6 +8,7 @@ import {
   ANY,
   CancelledError,
   DeadlineExceededError,
+  END,
   NO_STREAM,
   NotLeaderError,
   START,
@@ -106,22 +107,81 @@ export function comparePositions(a: Position, b: Position): number {
   return 0;
 }
 
+/**
+ * Where a forward $all reader stands.
+ * - `from`: where the next read starts (inclusive);
+ * - `after`: records at or before it were already delivered or skipped and are dropped;
+ * - `trusted`: `from` is known to be a record start (the server returned a record there or accepted a
+ *   read from it); an untrusted `from` came from a caller's number.
+ */
+export type AllCursor = { from: ReadPosition; after: Position | undefined; trusted: boolean };
+
+/** The cursor for "events after `globalPosition`". */
+export function startCursor(globalPosition: number): AllCursor {
+  if (globalPosition === 0) return { from: START, after: undefined, trusted: true };
+  return { from: toReadPosition(globalPosition), after: toLogPosition(globalPosition), trusted: false };
+}
+
+/**
+ * Safer starts for an untrusted cursor, earliest last: the start of its chunk, then the beginning of
+ * the log. `after` is kept, so reading from them returns the same events, only scanning more.
+ */
+export function fallbackCursors(cursor: AllCursor): AllCursor[] {
+  if (cursor.trusted || cursor.from === START || cursor.from === END) return [];
+  const chunkStart = chunkStartOf(cursor.from);
+  const fallbacks: AllCursor[] = [];
+  if (chunkStart.commit > 0n && chunkStart.commit !== cursor.from.commit) fallbacks.push({ ...cursor, from: chunkStart });
+  fallbacks.push({ ...cursor, from: START });
+  return fallbacks;
+}
+
+/**
+ * Consumes one page of a forward $all read (or one live event): keeps the Hearth events after the
+ * cursor (in the categories, when given), at most `room` of them, and moves the cursor onto every record
+ * it looked at, so the next read neither repeats nor skips one. Records past `room` are left for the
+ * next read.
+ */
+export function consumeAllPage(
+  records: readonly RecordedEventLike[],
+  cursor: AllCursor,
+  room: number,
+  prefix: string,
+  categories: readonly string[] | undefined,
+): { events: StoredEvent[]; cursor: AllCursor } {
+  const events: StoredEvent[] = [];
+  let { from, after, trusted } = cursor;
+  for (const record of records) {
+    if (events.length >= room) break;
+    const position = record.position;
+    if (!position) continue; // $all records always carry one
+    from = position;
+    trusted = true;
+    if (after && comparePositions(position, after) <= 0) continue;
+    after = position;
+    const event = toStoredEvent(record, prefix);
+    if (event && (!categories || categories.includes(event.category))) events.push(withoutCategory(event));
+  }
+  return { events, cursor: { from, after, trusted } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stream names, prefixes and categories
 
-const STREAM_PREFIX = /^[A-Za-z][A-Za-z0-9_.:]{0,99}$/;
+const STREAM_PREFIX = /^[A-Za-z][A-Za-z0-9_.:]{0,98}[.:]$/;
 
 /**
  * Validates the optional stream-name prefix that isolates one service's (or one test run's) streams on
- * a shared server. It must start with a letter and may not contain `-`, so KurrentDB's own `$ce-`
- * category projection still sees one category per Hearth category (`<prefix><category>`).
+ * a shared server, e.g. `timeline.` or `test_1a2b3c.`. It starts with a letter and ends with `.` or `:`,
+ * characters a category cannot contain, so no store ever mistakes another store's streams for its own
+ * (`crm.guest-1` is not a Hearth stream name for an unprefixed store, nor for a store prefixed `c.`).
+ * It contains no `-`, so KurrentDB's `$ce-` projection still sees one category per Hearth category.
  */
 export function validateStreamPrefix(prefix: unknown): string {
   if (prefix === undefined || prefix === '') return '';
   if (typeof prefix !== 'string' || !STREAM_PREFIX.test(prefix)) {
     throw new InvalidArgumentError(
       'streamPrefix',
-      `${JSON.stringify(prefix)} must start with a letter and contain only letters, digits, '_', '.' or ':' (at most 100 characters)`,
+      `${JSON.stringify(prefix)} must start with a letter, end with '.' or ':' and contain only letters, digits, '_', '.' or ':' (at most 100 characters)`,
     );
   }
   return prefix;
@@ -261,6 +321,9 @@ export function isMissingStream(error: unknown): boolean {
   return error instanceof KurrentStreamNotFoundError || error instanceof KurrentStreamDeletedError;
 }
 
+/** gRPC status codes CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE: the client passes some through unconverted. */
+const TRANSIENT_GRPC_CODES: ReadonlySet<unknown> = new Set([1, 4, 14]);
+
 /** Connection-level failures worth retrying later (a live subscription resubscribes after them). */
 export function isTransientError(error: unknown): boolean {
   return (
@@ -268,7 +331,8 @@ export function isTransientError(error: unknown): boolean {
     error instanceof DeadlineExceededError ||
     error instanceof TimeoutError ||
     error instanceof NotLeaderError ||
-    error instanceof CancelledError
+    error instanceof CancelledError ||
+    (error instanceof Error && TRANSIENT_GRPC_CODES.has((error as { code?: unknown }).code))
   );
 }
 
