@@ -14,3 +14,14 @@ export { MemoryEventStore } from './adapters/memory/memory-event-store';
 export { PostgresEventStore } from './adapters/postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './adapters/postgres/postgres-event-store';
 export { testMetadata, testEvent, uniqueCategory } from './conformance/fixtures';
+
+/**
+ * Connects the KurrentDB adapter. Loaded on demand: its client pulls in gRPC and a native bridge,
+ * which services running on PostgreSQL never need to load.
+ */
+export async function connectKurrentDb(
+  options: import('./adapters/kurrentdb/kurrentdb-event-store').KurrentDbEventStoreOptions,
+): Promise<import('./types').EventStore> {
+  const { KurrentDbEventStore } = await import('./adapters/kurrentdb/kurrentdb-event-store');
+  return KurrentDbEventStore.connect(options);
+}

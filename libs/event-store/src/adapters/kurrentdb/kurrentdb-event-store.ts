@@ -69,7 +69,7 @@ export type KurrentDbEventStoreOptions = {
   verifyConnection?: boolean;
 };
 
-/** Appends retried after the stream moved under an `any`/`stream_exists` expectation before giving up. */
+/** Read-check-append cycles before giving up on a stream that keeps moving (only `any`/`stream_exists` ever need more than two). */
 const MAX_APPEND_ATTEMPTS = 10;
 /** Live-subscription events buffered before the gRPC stream is paused (backpressure). */
 const INBOX_HIGH_WATER = 1_000;
@@ -135,7 +135,8 @@ export class KurrentDbEventStore implements EventStore {
    * it (all of them → `duplicate: true`, whatever the expectation), checks the expectation against the
    * version it read and appends the rest at exactly that revision, so nothing can slip in between the
    * check and the write. If the stream moved meanwhile, KurrentDB refuses and the cycle runs again; a
-   * concurrent retry of the same batch then shows up as a duplicate.
+   * concurrent retry of the same batch then shows up as a duplicate. Cost: one read of the whole stream
+   * per such append (KurrentDB cannot look events up by id); `handleCommand` reads the stream anyway.
    *
    * KurrentDB event ids are fresh random UUIDs on every write and the caller's id lives in the `$hearth`
    * metadata. Reusing caller-derived UUIDs would switch on KurrentDB's own idempotency check, which
