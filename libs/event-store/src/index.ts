@@ -1,3 +1,6 @@
+import type * as KurrentDbModule from './adapters/kurrentdb/kurrentdb-event-store';
+import type { EventStore } from './types';
+
 export * from './types';
 export * from './errors';
 export * from './decider';
@@ -19,9 +22,8 @@ export { testMetadata, testEvent, uniqueCategory } from './conformance/fixtures'
  * Connects the KurrentDB adapter. Loaded on demand: its client pulls in gRPC and a native bridge,
  * which services running on PostgreSQL never need to load.
  */
-export async function connectKurrentDb(
-  options: import('./adapters/kurrentdb/kurrentdb-event-store').KurrentDbEventStoreOptions,
-): Promise<import('./types').EventStore> {
-  const { KurrentDbEventStore } = await import('./adapters/kurrentdb/kurrentdb-event-store');
+export async function connectKurrentDb(options: KurrentDbModule.KurrentDbEventStoreOptions): Promise<EventStore> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KurrentDbEventStore } = require('./adapters/kurrentdb/kurrentdb-event-store') as typeof KurrentDbModule;
   return KurrentDbEventStore.connect(options);
 }
