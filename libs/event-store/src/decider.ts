@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StreamNotFoundError, WrongExpectedVersionError } from './errors';
+import type { SnapshotPolicy } from './snapshots';
 import type { EventMetadata, EventStore, ExpectedVersion, StoredEvent } from './types';
 
 /** A domain event as deciders see it. */
@@ -35,6 +36,12 @@ export type HandleCommandOptions<E extends DomainEvent> = {
   maxRetries?: number;
 };
 
+/** Options of `handleCommand` that depend on the state type. */
+export type HandleCommandStateOptions<S> = {
+  /** Load from snapshots (see snapshots.ts). */
+  snapshots?: SnapshotPolicy<S>;
+};
+
 export type HandleCommandResult<S, E> = {
   state: S;
   /** Events produced by this command (empty for an idempotent repeat). */
@@ -43,22 +50,46 @@ export type HandleCommandResult<S, E> = {
   streamVersion: number | undefined;
 };
 
-/** Reads a stream and folds it with `evolve`; a missing stream yields the initial state. */
+/**
+ * Reads a stream and folds it with `evolve`; a missing stream yields the initial state. With a
+ * snapshot policy, folding starts from the latest usable snapshot and a new snapshot is saved once
+ * `every` events were folded after it.
+ */
 export async function aggregateStream<S, E extends DomainEvent>(
   store: EventStore,
   stream: string,
   decider: Pick<Decider<S, never, E>, 'evolve' | 'initialState'>,
+  options: { snapshots?: SnapshotPolicy<S> } = {},
 ): Promise<{ state: S; streamVersion: number | undefined }> {
+  const policy = options.snapshots;
+  let state = decider.initialState();
+  let fromVersion = 0;
+  const snapshot = policy ? await policy.store.load(stream).catch((error: unknown) => void policy.onError?.(error)) : undefined;
+  if (policy && snapshot && snapshot.schemaVersion === policy.schemaVersion) {
+    state = policy.fromJson ? policy.fromJson(snapshot.state) : (snapshot.state as S);
+    fromVersion = snapshot.streamVersion + 1;
+  }
   let events: StoredEvent[];
   try {
-    events = await store.readStream(stream);
+    events = await store.readStream(stream, { fromVersion });
   } catch (error) {
     if (error instanceof StreamNotFoundError) return { state: decider.initialState(), streamVersion: undefined };
     throw error;
   }
-  let state = decider.initialState();
   for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as E);
-  return { state, streamVersion: events.at(-1)?.streamVersion };
+  const streamVersion = events.at(-1)?.streamVersion ?? (fromVersion > 0 ? fromVersion - 1 : undefined);
+  if (policy && streamVersion !== undefined && events.length >= (policy.every ?? 500)) {
+    await policy.store
+      .save({
+        stream,
+        streamVersion,
+        schemaVersion: policy.schemaVersion,
+        state: policy.toJson ? policy.toJson(state) : state,
+        takenAt: new Date().toISOString(),
+      })
+      .catch((error: unknown) => policy.onError?.(error));
+  }
+  return { state, streamVersion };
 }
 
 /**
@@ -70,12 +101,12 @@ export async function handleCommand<S, C, E extends DomainEvent>(
   decider: Decider<S, C, E>,
   stream: string,
   command: C,
-  options: HandleCommandOptions<E>,
+  options: HandleCommandOptions<E> & HandleCommandStateOptions<S>,
 ): Promise<HandleCommandResult<S, E>> {
   const pinned = options.expectedVersion;
   const maxRetries = pinned === undefined ? (options.maxRetries ?? 3) : 0;
   for (let attempt = 0; ; attempt++) {
-    const { state, streamVersion } = await aggregateStream(store, stream, decider);
+    const { state, streamVersion } = await aggregateStream(store, stream, decider, options);
     if (pinned !== undefined && pinned !== (streamVersion ?? 'no_stream')) {
       throw new WrongExpectedVersionError(stream, pinned, streamVersion);
     }
@@ -96,7 +127,7 @@ export async function handleCommand<S, C, E extends DomainEvent>(
       );
       if (result.duplicate) {
         // every event id was already stored (a retried command with deterministic ids): report what is there
-        const current = await aggregateStream(store, stream, decider);
+        const current = await aggregateStream(store, stream, decider, options);
         return { state: current.state, events: [], streamVersion: current.streamVersion };
       }
       return { state: events.reduce(decider.evolve, state), events, streamVersion: result.streamVersion };

@@ -14,6 +14,9 @@ export {
   MAX_READ_ALL_LIMIT,
 } from './validation';
 export { MemoryEventStore } from './adapters/memory/memory-event-store';
+export { MemorySnapshotStore } from './snapshots';
+export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshots';
+export { PostgresSnapshotStore } from './adapters/postgres/postgres-snapshot-store';
 export { PostgresEventStore } from './adapters/postgres/postgres-event-store';
 export type { PostgresEventStoreOptions } from './adapters/postgres/postgres-event-store';
 export { testMetadata, testEvent, uniqueCategory } from './conformance/fixtures';

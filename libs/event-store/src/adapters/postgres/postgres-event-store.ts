@@ -23,6 +23,7 @@ import {
 } from '../../validation';
 import type { PreparedEvent } from '../../validation';
 import { appendSql, migrationSql, POSITION_SHIFT } from './postgres-schema';
+import { PostgresSnapshotStore } from './postgres-snapshot-store';
 
 export type PostgresEventStoreOptions = {
   /** A pool to share with the service (e.g. for its read models), or a connection string to open one. */
@@ -126,6 +127,11 @@ export class PostgresEventStore implements EventStore {
     const store = new PostgresEventStore(pool, writer, options.schema, !options.pool, options.idleRecheckMs ?? 5_000, connectionConfig);
     await store.migrate();
     return store;
+  }
+
+  /** Snapshots kept in this store's schema. */
+  snapshotStore(): PostgresSnapshotStore {
+    return new PostgresSnapshotStore(this.pool, this.schema);
   }
 
   /** Creates or upgrades the schema. Safe to run concurrently from several instances. */

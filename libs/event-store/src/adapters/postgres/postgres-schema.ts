@@ -36,6 +36,13 @@ export function migrationSql(schema: string): string[] {
        CONSTRAINT events_event_id_key UNIQUE (event_id)
      )`,
     `CREATE INDEX IF NOT EXISTS events_category_position_idx ON ${s}.events (category, global_position)`,
+    `CREATE TABLE IF NOT EXISTS ${s}.snapshots (
+       stream_name text PRIMARY KEY,
+       stream_version bigint NOT NULL,
+       schema_version text NOT NULL,
+       state json NOT NULL,
+       taken_at timestamptz NOT NULL
+     )`,
     // Returns one row: outcome ('ok' | 'duplicate' | 'wrong_expected_version' | 'event_id_conflict'),
     // the stream version (actual one on conflict, null = no stream), the last global position, and for
     // event_id_conflict the offending id and its stream.
