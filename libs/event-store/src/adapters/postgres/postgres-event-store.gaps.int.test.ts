@@ -176,7 +176,7 @@ describe('PostgresEventStore under concurrent writers', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
       [schema],
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['event_store_migrations', 'events']);
+    expect(rows.map((r) => r.table_name)).toEqual(['event_store_migrations', 'events', 'snapshots']);
     const cat = uniqueCategory();
     await store.appendToStream(`${cat}-1`, [testEvent('Still', {})]);
     expect(await store.streamVersion(`${cat}-1`)).toBe(0);
