@@ -54,8 +54,11 @@ export function exportJsonSchemas(
 export type JsonSchemaCheck = {
   readonly contract: AnyEventContract;
   readonly file: string;
-  /** `missing`: no committed file yet; `changed`: the contract no longer produces the committed schema. */
-  readonly status: 'unchanged' | 'missing' | 'changed';
+  /**
+   * `missing`: no committed file yet; `extended`: the contract only gained optional fields (allowed for a
+   * published version; the file must be refreshed to record them); `changed`: anything else (forbidden).
+   */
+  readonly status: 'unchanged' | 'missing' | 'extended' | 'changed';
   /** For `changed`: JSON Pointers of what was added, removed or changed relative to the committed file. */
   readonly differences: readonly string[];
 };
@@ -90,10 +93,59 @@ export function verifyJsonSchemas(
     }
     const fresh: unknown = contract.toJsonSchema();
     if (jsonEqual(committed, fresh)) return { contract, file, status: 'unchanged', differences: [] };
-    return { contract, file, status: 'changed', differences: jsonDifferences(committed, fresh) };
+    const status = isOptionalExtension(committed, fresh) ? 'extended' : 'changed';
+    return { contract, file, status, differences: jsonDifferences(committed, fresh) };
   });
   const produced = new Set(checks.map((c) => c.file));
   return { checks, orphans: existing.filter((f) => !produced.has(f)).sort() };
+}
+
+/**
+ * True when `after` is `before` plus new optional object properties and nothing else: every existing
+ * property is kept (recursively compatible), `required` is unchanged, no other keyword differs. This
+ * is the one change a published contract version allows (conventions: Two kinds of events).
+ */
+export function isOptionalExtension(before: unknown, after: unknown): boolean {
+  if (jsonEqual(before, after)) return true;
+  if (!isJsonObject(before) || !isJsonObject(after)) return false;
+  const sameSet = (a: unknown, b: unknown) => {
+    const x = new Set(Array.isArray(a) ? a : []);
+    const y = new Set(Array.isArray(b) ? b : []);
+    return x.size === y.size && [...x].every((v) => y.has(v));
+  };
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key === 'required') {
+      if (!sameSet(before.required, after.required)) return false;
+    } else if (key === 'properties' && isJsonObject(before.properties) && isJsonObject(after.properties)) {
+      const oldProps = before.properties;
+      const newProps = after.properties;
+      for (const name of Object.keys(oldProps)) {
+        if (!(name in newProps) || !isOptionalExtension(oldProps[name], newProps[name])) return false;
+      }
+      // new properties are fine as long as they are optional (required is compared above)
+    } else if (!(key in before) || !(key in after) || !isOptionalExtension(before[key], after[key])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Rewrites the committed files of contracts that only gained optional fields (status `extended`).
+ * Files of changed contracts are never touched.
+ */
+export function refreshExtendedJsonSchemas(dir: string, contracts: readonly AnyEventContract[] = allContracts): string[] {
+  const refreshed: string[] = [];
+  for (const check of verifyJsonSchemas(dir, contracts).checks) {
+    if (check.status !== 'extended') continue;
+    writeFileSync(join(dir, check.file), renderJsonSchema(check.contract));
+    refreshed.push(check.file);
+  }
+  return refreshed;
 }
 
 /** Differences between two JSON values as `added|removed|changed <JSON Pointer>` lines (from `before` to `after`). */

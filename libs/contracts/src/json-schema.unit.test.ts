@@ -7,7 +7,9 @@ import {
   exportJsonSchemas,
   jsonDifferences,
   jsonEqual,
+  isOptionalExtension,
   jsonSchemaFileName,
+  refreshExtendedJsonSchemas,
   renderJsonSchema,
   verifyJsonSchemas,
 } from './json-schema';
@@ -95,6 +97,46 @@ describe('JSON Schema files', () => {
     const [check] = verifyJsonSchemas(dir, [noteV1]).checks;
     expect(check!.status).toBe('changed');
     expect(check!.differences[0]).toMatch(/^\(file\) is not valid JSON/);
+  });
+});
+
+describe('optional extensions of a published version', () => {
+  const define = (data: z.ZodObject, example: Record<string, unknown>) =>
+    defineEvent({ type: 'hearth.timeline.note-added', version: 1, description: 'A note was added.', data, example });
+  const published = define(z.object({ noteId: z.string().min(1), author: z.object({ id: z.string() }) }), { noteId: 'n', author: { id: 'a' } });
+
+  it('accepts new optional fields, also nested ones', () => {
+    const added = define(
+      z.object({ noteId: z.string().min(1), pinned: z.boolean().optional(), author: z.object({ id: z.string(), name: z.string().optional() }) }),
+      { noteId: 'n', author: { id: 'a' } },
+    );
+    expect(isOptionalExtension(published.toJsonSchema(), added.toJsonSchema())).toBe(true);
+  });
+
+  it.each([
+    ['a new required field', z.object({ noteId: z.string().min(1), pinned: z.boolean(), author: z.object({ id: z.string() }) }), { noteId: 'n', pinned: true, author: { id: 'a' } }],
+    ['a removed field', z.object({ noteId: z.string().min(1) }), { noteId: 'n' }],
+    ['a changed type', z.object({ noteId: z.number(), author: z.object({ id: z.string() }) }), { noteId: 1, author: { id: 'a' } }],
+    ['a tightened constraint', z.object({ noteId: z.string().min(3), author: z.object({ id: z.string() }) }), { noteId: 'nnn', author: { id: 'a' } }],
+    ['a field made optional', z.object({ noteId: z.string().min(1).optional(), author: z.object({ id: z.string() }) }), { author: { id: 'a' } }],
+  ])('rejects %s', (_label, data, example) => {
+    expect(isOptionalExtension(published.toJsonSchema(), define(data as z.ZodObject, example).toJsonSchema())).toBe(false);
+  });
+
+  it('reports "extended" and refreshes only such files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-contracts-'));
+    try {
+      const extended = define(
+        z.object({ noteId: z.string().min(1), pinned: z.boolean().optional(), author: z.object({ id: z.string() }) }),
+        { noteId: 'n', author: { id: 'a' } },
+      );
+      writeFileSync(join(dir, jsonSchemaFileName(published)), renderJsonSchema(published));
+      expect(verifyJsonSchemas(dir, [extended]).checks[0]!.status).toBe('extended');
+      expect(refreshExtendedJsonSchemas(dir, [extended])).toEqual([jsonSchemaFileName(extended)]);
+      expect(verifyJsonSchemas(dir, [extended]).checks[0]!.status).toBe('unchanged');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,16 +1,20 @@
 import { join } from 'node:path';
-import { exportJsonSchemas, verifyJsonSchemas } from '../json-schema';
+import { exportJsonSchemas, refreshExtendedJsonSchemas, verifyJsonSchemas } from '../json-schema';
 import { allContracts } from './index';
 
 /**
- * A published contract version is frozen: its JSON Schema must stay exactly what was committed under
- * libs/contracts/schemas/. `UPDATE_CONTRACT_SCHEMAS=1 npx jest libs/contracts` writes the files of
- * brand-new versions and never overwrites an existing one.
+ * A published contract version is frozen except for new optional fields: its JSON Schema must stay what
+ * was committed under libs/contracts/schemas/, or only add optional properties.
+ * `UPDATE_CONTRACT_SCHEMAS=1 npx jest libs/contracts` writes the files of brand-new versions and
+ * refreshes the files of versions that only gained optional fields; it never rewrites any other file.
  */
 const schemasDir = join(__dirname, '..', '..', 'schemas');
 const relativeDir = 'libs/contracts/schemas';
 
-if (process.env.UPDATE_CONTRACT_SCHEMAS === '1') exportJsonSchemas(schemasDir, allContracts);
+if (process.env.UPDATE_CONTRACT_SCHEMAS === '1') {
+  exportJsonSchemas(schemasDir, allContracts);
+  refreshExtendedJsonSchemas(schemasDir, allContracts);
+}
 
 const { checks, orphans } = verifyJsonSchemas(schemasDir, allContracts);
 
@@ -24,9 +28,16 @@ describe('published contract versions are frozen', () => {
           '(it writes missing files only, never overwrites existing ones) and commit the new file.',
       );
     }
+    if (check.status === 'extended') {
+      throw new Error(
+        `contract ${type} v${version} gained optional fields, which a published version allows. Record them: ` +
+          '`UPDATE_CONTRACT_SCHEMAS=1 npx jest libs/contracts`, then commit the refreshed file.\n' +
+          `Differences (committed → now):\n  ${check.differences.join('\n  ')}`,
+      );
+    }
     if (check.status === 'changed') {
       throw new Error(
-        `contract ${type} v${version} changed: published versions are frozen; add a new version instead ` +
+        `contract ${type} v${version} changed: published versions are frozen (only new optional fields are allowed); add a new version instead ` +
           `(a new file ${type.split('.')[2]}.v${version + 1}.ts next to the old one, added to allContracts, ` +
           'then `UPDATE_CONTRACT_SCHEMAS=1 npx jest libs/contracts` to write its schema file).\n' +
           `Committed: ${relativeDir}/${check.file}\nDifferences (committed → now):\n  ${check.differences.join('\n  ')}`,
