@@ -30,3 +30,4 @@ export async function connectKurrentDb(options: KurrentDbModule.KurrentDbEventSt
   const { KurrentDbEventStore } = require('./adapters/kurrentdb/kurrentdb-event-store') as typeof KurrentDbModule;
   return KurrentDbEventStore.connect(options);
 }
+export * from './crypto-shredding';

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { InvalidArgumentError } from '../errors';
+import { SubjectErasedError, type MasterKey, type SubjectKeyStore } from './subject-keys';
+
+/**
+ * Subject keys in the owning service's schema (table `subject_keys`). Only wrapped keys are stored.
+ * Destroying a key nulls it and keeps a tombstone (`destroyed_at`), so an erased subject can never be
+ * given a fresh key by a late writer. Old row versions linger until VACUUM, but they too hold only the
+ * wrapped key, useless without the master key.
+ */
+export class PostgresSubjectKeyStore implements SubjectKeyStore {
+  private readonly table: string;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+    private readonly masterKey: MasterKey,
+  ) {
+    this.table = `"${schema}".subject_keys`;
+  }
+
+  static async connect({ pool, schema, masterKey }: { pool: pg.Pool; schema: string; masterKey: MasterKey }): Promise<PostgresSubjectKeyStore> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InvalidArgumentError('schema', `'${schema}' is not a lower-case PostgreSQL identifier`);
+    const store = new PostgresSubjectKeyStore(pool, schema, masterKey);
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch(ignoreConcurrentCreate);
+    await pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${store.table} (
+           subject_id text PRIMARY KEY,
+           tenant_id text NOT NULL,
+           kek_id text,
+           wrapped_key bytea,
+           created_at timestamptz NOT NULL DEFAULT now(),
+           destroyed_at timestamptz,
+           CHECK ((wrapped_key IS NULL) = (destroyed_at IS NOT NULL))
+         )`,
+      )
+      .catch(ignoreConcurrentCreate);
+    return store;
+  }
+
+  async getOrCreateKey(subjectId: string, tenantId: string): Promise<Buffer> {
+    const existing = await this.read(subjectId);
+    if (existing === 'erased') throw new SubjectErasedError(subjectId);
+    if (existing) return existing;
+    const key = randomBytes(32);
+    const { kekId, wrapped } = this.masterKey.wrap(key, subjectId);
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO ${this.table} (subject_id, tenant_id, kek_id, wrapped_key) VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO NOTHING`,
+      [subjectId, tenantId, kekId, wrapped],
+    );
+    if (rowCount === 1) return key;
+    // a concurrent writer created it first (or erased it): use what is stored
+    const winner = await this.read(subjectId);
+    if (winner === 'erased' || !winner) throw new SubjectErasedError(subjectId);
+    return winner;
+  }
+
+  async getKey(subjectId: string): Promise<Buffer | undefined> {
+    const key = await this.read(subjectId);
+    return key === 'erased' ? undefined : key;
+  }
+
+  async destroyKey(subjectId: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.table} AS k (subject_id, tenant_id, kek_id, wrapped_key, destroyed_at) VALUES ($1, '', NULL, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET kek_id = NULL, wrapped_key = NULL, destroyed_at = coalesce(k.destroyed_at, now())`,
+      [subjectId],
+    );
+  }
+
+  async isErased(subjectId: string): Promise<boolean> {
+    return (await this.read(subjectId)) === 'erased';
+  }
+
+  private async read(subjectId: string): Promise<Buffer | 'erased' | undefined> {
+    const { rows } = await this.pool.query<{ kek_id: string | null; wrapped_key: Buffer | null }>(
+      `SELECT kek_id, wrapped_key FROM ${this.table} WHERE subject_id = $1`,
+      [subjectId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (!row.wrapped_key || !row.kek_id) return 'erased';
+    return this.masterKey.unwrap(row.kek_id, row.wrapped_key, subjectId);
+  }
+}
+
+function ignoreConcurrentCreate(error: unknown): void {
+  // two instances creating the same schema/table at once: the loser's unique violation is harmless
+  if ((error as { code?: string }).code !== '23505') throw error;
+}
