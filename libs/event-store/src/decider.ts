@@ -3,8 +3,11 @@ import { StreamNotFoundError, WrongExpectedVersionError } from './errors';
 import type { SnapshotPolicy } from './snapshots';
 import type { EventMetadata, EventStore, ExpectedVersion, StoredEvent } from './types';
 
-/** A domain event as deciders see it. */
-export type DomainEvent<Type extends string = string, Data = unknown> = { type: Type; data: Data };
+/**
+ * A domain event as deciders see it. When folded from the store, `metadata` (who, when, where) is
+ * attached too, so `evolve` can keep provenance; `decide` returns events without it.
+ */
+export type DomainEvent<Type extends string = string, Data = unknown> = { type: Type; data: Data; metadata?: EventMetadata };
 
 /**
  * An event-sourced aggregate as three pure functions (conventions: Deciders).
@@ -76,7 +79,7 @@ export async function aggregateStream<S, E extends DomainEvent>(
     if (error instanceof StreamNotFoundError) return { state: decider.initialState(), streamVersion: undefined };
     throw error;
   }
-  for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+  for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data, metadata: e.metadata } as E);
   const streamVersion = events.at(-1)?.streamVersion ?? (fromVersion > 0 ? fromVersion - 1 : undefined);
   if (policy && streamVersion !== undefined && events.length >= (policy.every ?? 500)) {
     await policy.store
@@ -130,7 +133,9 @@ export async function handleCommand<S, C, E extends DomainEvent>(
         const current = await aggregateStream(store, stream, decider, options);
         return { state: current.state, events: [], streamVersion: current.streamVersion };
       }
-      return { state: events.reduce(decider.evolve, state), events, streamVersion: result.streamVersion };
+      const metadata = { ...options.metadata, schemaVersion: options.metadata.schemaVersion ?? 1, occurredAt };
+      const newState = events.reduce((s, e) => decider.evolve(s, { ...e, metadata }), state);
+      return { state: newState, events, streamVersion: result.streamVersion };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && attempt < maxRetries) continue;
       throw error;
