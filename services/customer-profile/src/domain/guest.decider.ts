@@ -56,6 +56,8 @@ type Preference = { key: string; value: string; kind: PreferenceKind; scope: Pre
 export type GuestState = {
   status: 'none' | 'active' | 'merged' | 'erased';
   guestId?: string;
+  /** The tenant the guest belongs to (from the registration's metadata). */
+  tenantId?: string;
   provisional: boolean;
   /** The guest's own profile values (from its own registration and updates). */
   base?: Profile;
@@ -66,6 +68,8 @@ export type GuestState = {
   preferences: Record<string, Preference>;
   consents: Record<string, boolean>;
   mergedInto?: { mergeId: string; survivorId: string };
+  /** Brands the guest has a relationship with (from the brand of every change): decides who may see the guest. */
+  brands: string[];
 };
 
 export const preferenceKey = (p: { key: string; scope: PreferenceScope; brandId?: string }) => `${p.scope}:${p.brandId ?? ''}:${p.key}`;
@@ -86,9 +90,10 @@ export function effectiveProfile(state: GuestState): ProfileWithProvenance | und
   return { guestId: state.guestId, profile, provenance };
 }
 
-const initialState = (): GuestState => ({ status: 'none', provisional: false, provenance: {}, overlays: [], identities: [], preferences: {}, consents: {} });
+const initialState = (): GuestState => ({ status: 'none', provisional: false, provenance: {}, overlays: [], identities: [], preferences: {}, consents: {}, brands: [] });
 
-function requireActive(state: GuestState): void {
+/** Throws the guest's status as a typed error unless it is active (not found, merged → survivor, erased). */
+export function requireActive(state: GuestState): void {
   if (state.status === 'none') throw new GuestError('GUEST_NOT_FOUND', 'guest not found');
   if (state.status === 'erased') throw new GuestError('GUEST_ERASED', 'the guest has been erased');
   if (state.status === 'merged') {
@@ -226,10 +231,20 @@ export const guestDecider: Decider<GuestState, GuestCommand, GuestEvent> = {
     }
   },
 
-  evolve(state, event) {
+  evolve(current, event) {
+    const brandId = event.metadata?.brandId;
+    const state = brandId && !current.brands.includes(brandId) && event.type !== 'GuestErased' ? { ...current, brands: [...current.brands, brandId] } : current;
     switch (event.type) {
       case 'GuestRegistered': {
-        const next: GuestState = { ...state, status: 'active', guestId: event.data.guestId, provisional: event.data.provisional, base: event.data.profile, identities: event.data.identities };
+        const next: GuestState = {
+          ...state,
+          status: 'active',
+          guestId: event.data.guestId,
+          provisional: event.data.provisional,
+          base: event.data.profile,
+          identities: event.data.identities,
+          ...(event.metadata?.tenantId ? { tenantId: event.metadata.tenantId } : {}),
+        };
         const source = provenanceOf(next, event);
         next.provenance = Object.fromEntries(PROFILE_FIELDS.filter((f) => event.data.profile[f] !== undefined).map((f) => [f, source]));
         return next;
@@ -278,9 +293,9 @@ export const guestDecider: Decider<GuestState, GuestCommand, GuestEvent> = {
       case 'GuestUnabsorbed':
         return { ...state, overlays: state.overlays.filter((o) => o.mergeId !== event.data.mergeId) };
       case 'GuestErased':
-        return { ...initialState(), status: 'erased', guestId: state.guestId };
+        return { ...initialState(), status: 'erased', guestId: state.guestId, tenantId: state.tenantId, brands: state.brands };
       default:
-        return state;
+        return current;
     }
   },
 };

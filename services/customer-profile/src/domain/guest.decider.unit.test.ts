@@ -169,6 +169,15 @@ describe('guest decider', () => {
     });
   });
 
+  it('remembers the brands the guest has a relationship with', () => {
+    const state = fold([
+      { ...registered(), metadata: meta('2026-01-01T00:00:00Z', { brandId: 'b1' }) },
+      { type: 'ConsentChanged', data: { brandId: 'b2', purpose: 'marketing', channel: 'email', granted: true, source: 'x' }, metadata: meta('2026-01-02T00:00:00Z', { brandId: 'b2' }) },
+      { type: 'ConsentChanged', data: { brandId: 'b2', purpose: 'marketing', channel: 'sms', granted: true, source: 'x' }, metadata: meta('2026-01-03T00:00:00Z', { brandId: 'b2' }) },
+    ]);
+    expect(state.brands).toEqual(['b1', 'b2']);
+  });
+
   it('ignores unknown event types (forward compatibility)', () => {
     const state = fold([registered()]);
     expect(guestDecider.evolve(state, { type: 'SomethingNew', data: {} } as unknown as GuestEvent)).toBe(state);

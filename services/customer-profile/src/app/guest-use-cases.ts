@@ -1,0 +1,254 @@
+import { aggregateStream, handleCommand, StreamNotFoundError, type StoredEvent } from '@hearth/event-store';
+import { GuestError, guestDecider, effectiveProfile, requireActive, type GuestCommand, type GuestState } from '../domain/guest.decider';
+import type { Profile, ProfileChanges } from '../domain/guest.events';
+import { identityKey, type Identity } from '../domain/identifiers';
+import { identityClaimDecider, IdentityTakenError } from '../domain/identity-claim.decider';
+import { mergeProposalDecider, proposalIdFor } from '../domain/merge-proposal.decider';
+import { decideResolution, followMerges, type Resolution } from '../domain/resolution';
+import { guestStream, identityStream, mergeProposalStream, metadataOf, type Caller, type ProfileContext } from './profile-context';
+
+export type LoadedGuest = { state: GuestState; version: number };
+
+/** Loads a guest of the caller's tenant. A guest of another tenant is "not found", never revealed. */
+export async function loadGuest(ctx: ProfileContext, caller: Caller, guestId: string): Promise<LoadedGuest> {
+  const { state, streamVersion } = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+  if (streamVersion === undefined || state.status === 'none' || state.tenantId !== caller.tenantId) {
+    throw new GuestError('GUEST_NOT_FOUND', `guest ${guestId} not found`);
+  }
+  return { state, version: streamVersion };
+}
+
+async function runGuestCommand(ctx: ProfileContext, caller: Caller, guestId: string, command: GuestCommand, expectedVersion?: number) {
+  if (command.type !== 'RegisterGuest') await loadGuest(ctx, caller, guestId); // tenant check before any write
+  const result = await handleCommand(ctx.store, guestDecider, guestStream(guestId), command, {
+    metadata: metadataOf(caller, { guestId }),
+    ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+  });
+  return { state: result.state, version: result.streamVersion ?? -1, changed: result.events.length > 0 };
+}
+
+/**
+ * Claims an identifier for a guest. A claim left behind by a crash (its holder never recorded the
+ * identifier, or was erased) is released and taken over; a live one is a conflict.
+ */
+async function claimIdentity(ctx: ProfileContext, caller: Caller, identity: Identity, guestId: string): Promise<void> {
+  const stream = identityStream(ctx, caller.tenantId, identity);
+  const metadata = metadataOf(caller, { guestId });
+  try {
+    await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ClaimIdentity', guestId }, { metadata });
+  } catch (error) {
+    if (!(error instanceof IdentityTakenError)) throw error;
+    const holder = await aggregateStream(ctx.store, guestStream(error.ownerId), guestDecider);
+    const stillHeld = holder.state.status !== 'erased' && holder.state.identities.some((i) => identityKey(i) === identityKey(identity));
+    if (stillHeld) throw error;
+    await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ReleaseIdentity', guestId: error.ownerId }, { metadata });
+    await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ClaimIdentity', guestId }, { metadata });
+  }
+}
+
+async function releaseIdentity(ctx: ProfileContext, caller: Caller, identity: Identity, guestId: string): Promise<void> {
+  await handleCommand(ctx.store, identityClaimDecider, identityStream(ctx, caller.tenantId, identity), { type: 'ReleaseIdentity', guestId }, {
+    metadata: metadataOf(caller, { guestId }),
+  });
+}
+
+/** The guest holding an identifier today (following merges), or undefined. */
+export async function findGuestByIdentifier(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<string | undefined> {
+  let ownerId: string | undefined;
+  try {
+    ({ state: { ownerId } } = await aggregateStream(ctx.store, identityStream(ctx, caller.tenantId, identity), identityClaimDecider));
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  if (!ownerId) return undefined;
+  const holder = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
+  if (holder.state.status === 'erased' || holder.state.tenantId !== caller.tenantId) return undefined;
+  if (!holder.state.identities.some((i) => identityKey(i) === identityKey(identity))) return undefined; // stale claim
+  return followSurvivors(ctx, ownerId);
+}
+
+async function followSurvivors(ctx: ProfileContext, guestId: string): Promise<string> {
+  const pointers = new Map<string, string | undefined>();
+  let current = guestId;
+  for (let hops = 0; hops < 16; hops++) {
+    const { state } = await aggregateStream(ctx.store, guestStream(current), guestDecider);
+    const next = state.status === 'merged' ? state.mergedInto?.survivorId : undefined;
+    pointers.set(current, next);
+    if (!next || pointers.has(next)) break;
+    current = next;
+  }
+  return followMerges(guestId, (id) => pointers.get(id));
+}
+
+export type RegisterGuestInput = { guestId?: string; profile: Profile; identities: Identity[]; provisional?: boolean };
+
+/** Registers a guest with its identifiers. Fails with IDENTITY_TAKEN (naming the holder) if one is held. */
+export async function registerGuest(ctx: ProfileContext, caller: Caller, input: RegisterGuestInput): Promise<LoadedGuest> {
+  const guestId = input.guestId ?? ctx.newId();
+  const claimed: Identity[] = [];
+  try {
+    for (const identity of input.identities) {
+      await claimIdentity(ctx, caller, identity, guestId);
+      claimed.push(identity);
+    }
+    const result = await runGuestCommand(ctx, caller, guestId, {
+      type: 'RegisterGuest',
+      guestId,
+      profile: input.profile,
+      identities: input.identities,
+      provisional: input.provisional ?? false,
+    });
+    return { state: result.state, version: result.version };
+  } catch (error) {
+    // give back what this attempt claimed, unless the guest already holds it (an idempotent repeat)
+    const existing = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+    if (existing.state.status === 'none') for (const identity of claimed) await releaseIdentity(ctx, caller, identity, guestId);
+    throw error;
+  }
+}
+
+export async function updateProfile(ctx: ProfileContext, caller: Caller, guestId: string, changes: ProfileChanges, expectedVersion?: number) {
+  return runGuestCommand(ctx, caller, guestId, { type: 'UpdateProfile', changes }, expectedVersion);
+}
+
+export async function addIdentity(ctx: ProfileContext, caller: Caller, guestId: string, identity: Identity, expectedVersion?: number) {
+  requireActive((await loadGuest(ctx, caller, guestId)).state);
+  await claimIdentity(ctx, caller, identity, guestId);
+  try {
+    return await runGuestCommand(ctx, caller, guestId, { type: 'AddIdentity', identity }, expectedVersion);
+  } catch (error) {
+    const now = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+    if (!now.state.identities.some((i) => identityKey(i) === identityKey(identity))) await releaseIdentity(ctx, caller, identity, guestId);
+    throw error;
+  }
+}
+
+export async function removeIdentity(ctx: ProfileContext, caller: Caller, guestId: string, identity: Identity, expectedVersion?: number) {
+  const result = await runGuestCommand(ctx, caller, guestId, { type: 'RemoveIdentity', identity }, expectedVersion);
+  await releaseIdentity(ctx, caller, identity, guestId);
+  return result;
+}
+
+export async function setPreference(ctx: ProfileContext, caller: Caller, guestId: string, preference: Omit<Extract<GuestCommand, { type: 'SetPreference' }>, 'type'>, expectedVersion?: number) {
+  return runGuestCommand(ctx, caller, guestId, { type: 'SetPreference', ...preference }, expectedVersion);
+}
+
+export async function removePreference(ctx: ProfileContext, caller: Caller, guestId: string, target: Omit<Extract<GuestCommand, { type: 'RemovePreference' }>, 'type'>, expectedVersion?: number) {
+  return runGuestCommand(ctx, caller, guestId, { type: 'RemovePreference', ...target }, expectedVersion);
+}
+
+export async function changeConsent(ctx: ProfileContext, caller: Caller, guestId: string, consent: Omit<Extract<GuestCommand, { type: 'ChangeConsent' }>, 'type'>, expectedVersion?: number) {
+  return runGuestCommand(ctx, caller, guestId, { type: 'ChangeConsent', ...consent }, expectedVersion);
+}
+
+/**
+ * Merges `mergedId` into `survivorId` (a data steward's decision). Both streams record it: the merged
+ * guest points to the survivor (so its identifiers resolve there), the survivor records the
+ * survivorship decisions. Re-running with the same mergeId completes a merge interrupted by a crash.
+ */
+export async function mergeGuests(ctx: ProfileContext, caller: Caller, survivorId: string, mergedId: string, options: { mergeId?: string; expectedVersion?: number } = {}) {
+  if (survivorId === mergedId) throw new GuestError('CANNOT_MERGE_WITH_ITSELF', 'a guest cannot be merged with itself');
+  requireActive((await loadGuest(ctx, caller, survivorId)).state);
+  const merged = await loadGuest(ctx, caller, mergedId);
+  const mergeId = options.mergeId ?? (merged.state.mergedInto?.survivorId === survivorId ? merged.state.mergedInto.mergeId : ctx.newId());
+  const mergedProfile = effectiveProfile(merged.state) ?? { guestId: mergedId, profile: { customerType: 'individual', lifecycleStage: 'prospect', attributes: {} }, provenance: {} };
+  await runGuestCommand(ctx, caller, mergedId, { type: 'MergeInto', mergeId, survivorId });
+  const result = await runGuestCommand(ctx, caller, survivorId, { type: 'AbsorbGuest', mergeId, merged: mergedProfile }, options.expectedVersion);
+  return { mergeId, ...result };
+}
+
+/** Undoes a merge exactly: the survivor drops what it won from the merged guest, the merged guest answers again. */
+export async function unmergeGuests(ctx: ProfileContext, caller: Caller, survivorId: string, mergeId: string) {
+  const survivor = await loadGuest(ctx, caller, survivorId);
+  const overlay = survivor.state.overlays.find((o) => o.mergeId === mergeId);
+  const mergedId = overlay?.mergedId;
+  const result = await runGuestCommand(ctx, caller, survivorId, { type: 'UnabsorbGuest', mergeId });
+  if (mergedId) await runGuestCommand(ctx, caller, mergedId, { type: 'RestoreGuest', mergeId });
+  return { mergedId, ...result };
+}
+
+/**
+ * Right to be forgotten: records GuestErased (no personal data), frees the identifiers, then destroys
+ * the guest's data key, after which no personal value of the guest can be decrypted anywhere. Safe to
+ * repeat: a crash midway is completed by running it again (stale identifier claims also heal on their own).
+ */
+export async function eraseGuest(ctx: ProfileContext, caller: Caller, guestId: string, reason: string) {
+  const { state } = await loadGuest(ctx, caller, guestId);
+  const identities = state.identities;
+  const result = await runGuestCommand(ctx, caller, guestId, { type: 'EraseGuest', reason });
+  for (const identity of identities) await releaseIdentity(ctx, caller, identity, guestId);
+  await ctx.destroyGuestKey(guestId);
+  return result;
+}
+
+/** Everything this service holds about a guest: profile, identities, preferences, consents with history, audit trail. */
+export async function exportGuest(ctx: ProfileContext, caller: Caller, guestId: string) {
+  const { state, version } = await loadGuest(ctx, caller, guestId);
+  const events: StoredEvent[] = await ctx.store.readStream(guestStream(guestId));
+  const audit = events.map((e) => ({
+    version: e.streamVersion,
+    type: e.type,
+    occurredAt: e.metadata.occurredAt,
+    recordedAt: e.recordedAt,
+    actor: e.metadata.actor,
+    brandId: e.metadata.brandId ?? null,
+    channel: e.metadata.channel ?? null,
+    data: e.data,
+  }));
+  return {
+    exportedAt: ctx.now(),
+    guestId,
+    version,
+    status: state.status,
+    profile: effectiveProfile(state)?.profile ?? null,
+    identities: state.identities,
+    preferences: Object.values(state.preferences),
+    consents: {
+      current: Object.entries(state.consents).map(([key, granted]) => {
+        const [brandId, purpose, channel] = key.split(':');
+        return { brandId, purpose, channel, granted };
+      }),
+      history: audit.filter((a) => a.type === 'ConsentChanged'),
+    },
+    mergedInto: state.mergedInto ?? null,
+    audit,
+  };
+}
+
+/**
+ * Resolves identifiers to one guest for an integration: the matching guest (attaching identifiers it
+ * does not have yet), a new provisional guest, or — when they point to different guests — the
+ * candidates plus a merge proposal for a data steward. Never guesses.
+ */
+export async function resolveGuest(ctx: ProfileContext, caller: Caller, identities: Identity[]): Promise<Resolution & { created?: boolean; proposalId?: string }> {
+  const owners = new Map<string, string>();
+  for (const identity of identities) {
+    const owner = await findGuestByIdentifier(ctx, caller, identity);
+    if (owner) owners.set(identityKey(identity), owner);
+  }
+  const resolution = decideResolution(identities, owners);
+  if (resolution.kind === 'new') {
+    const guest = await registerGuest(ctx, caller, { profile: { customerType: 'individual', lifecycleStage: 'prospect', attributes: {} }, identities, provisional: true });
+    return { kind: 'matched', guestId: guest.state.guestId!, unknown: [], created: true };
+  }
+  if (resolution.kind === 'matched') {
+    for (const identity of resolution.unknown) {
+      try {
+        await addIdentity(ctx, caller, resolution.guestId, identity);
+      } catch (error) {
+        if (!(error instanceof IdentityTakenError)) throw error; // raced with another writer: still matched by the rest
+      }
+    }
+    return resolution;
+  }
+  const guestIds = resolution.candidates.map((c) => c.guestId);
+  const proposalId = proposalIdFor(guestIds);
+  await handleCommand(ctx.store, mergeProposalDecider, mergeProposalStream(caller.tenantId, proposalId), {
+    type: 'ProposeMerge',
+    proposalId,
+    guestIds,
+    reason: 'identifiers of one resolution request belong to different guests',
+    evidence: resolution.candidates.flatMap((c) => c.matchedBy.map((i) => ({ type: i.type }))),
+  }, { metadata: metadataOf(caller) });
+  return { ...resolution, proposalId };
+}

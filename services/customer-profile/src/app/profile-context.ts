@@ -1,0 +1,52 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { CommandMetadata, EventStore } from '@hearth/event-store';
+import { identityKey, type Identity } from '../domain/identifiers';
+
+/** Who is asking, on whose behalf, and under which trace: stamped on every event as metadata (the audit trail). */
+export type Caller = {
+  tenantId: string;
+  actor: string;
+  brandId?: string;
+  channel?: string;
+  correlationId: string;
+  causationId?: string;
+  traceparent?: string;
+};
+
+/** What the use cases need from the outside world. */
+export type ProfileContext = {
+  /** The service's event store, with personal fields crypto-shredded (see GUEST_PERSONAL_DATA). */
+  store: EventStore;
+  /** Destroys a guest's data key (crypto-shredding). */
+  destroyGuestKey: (guestId: string) => Promise<void>;
+  /** Pepper for identity-claim stream names: they must not reveal the identifier they guard. */
+  identityPepper: string;
+  newId: () => string;
+  now: () => string;
+};
+
+export function createProfileContext(init: Omit<ProfileContext, 'newId' | 'now'> & Partial<Pick<ProfileContext, 'newId' | 'now'>>): ProfileContext {
+  return { newId: randomUUID, now: () => new Date().toISOString(), ...init };
+}
+
+export const guestStream = (guestId: string) => `guest-${guestId}`;
+export const tenantStream = (tenantId: string) => `tenant-${tenantId}`;
+export const mergeProposalStream = (tenantId: string, proposalId: string) => `mergeProposal-${tenantId}~${proposalId}`;
+
+/** `identity-<hmac>`: the claim stream of one normalised identifier within a tenant, named without revealing it. */
+export function identityStream(ctx: Pick<ProfileContext, 'identityPepper'>, tenantId: string, identity: Identity): string {
+  return `identity-${createHmac('sha256', ctx.identityPepper).update(`${tenantId}\n${identityKey(identity)}`).digest('hex')}`;
+}
+
+export function metadataOf(caller: Caller, extra: { guestId?: string } = {}): CommandMetadata {
+  return {
+    tenantId: caller.tenantId,
+    actor: caller.actor,
+    correlationId: caller.correlationId,
+    causationId: caller.causationId ?? caller.correlationId,
+    ...(caller.brandId ? { brandId: caller.brandId } : {}),
+    ...(caller.channel ? { channel: caller.channel } : {}),
+    ...(caller.traceparent ? { traceparent: caller.traceparent } : {}),
+    ...(extra.guestId ? { guestId: extra.guestId } : {}),
+  };
+}
