@@ -32,6 +32,21 @@ export function describeIdempotencyStoreConformance(name: string, factory: Idemp
       await cleanup?.();
     });
 
+    it('forgets the responses that mention a given text (erasure), only within the tenant', async () => {
+      const other = { ...scope, tenantId: `tenant-${randomUUID()}` };
+      const plain = { ...scope, key: randomUUID() };
+      for (const s of [scope, other, plain]) {
+        const begun = await store.begin(s, 'fp-1');
+        if (begun.outcome !== 'started') throw new Error('not started');
+        await store.complete(s, begun.lease, s === plain ? { ...created, body: '{"id":"t-2"}', headers: {} } : created);
+      }
+      expect(await store.forgetResponsesMentioning(scope.tenantId, "Zoë's room")).toBe(1);
+      expect((await store.begin(scope, 'fp-1')).outcome).toBe('started');
+      expect((await store.begin(plain, 'fp-1')).outcome).toBe('replay');
+      expect((await store.begin(other, 'fp-1')).outcome).toBe('replay');
+      expect(await store.forgetResponsesMentioning(plain.tenantId, '100%_match')).toBe(0);
+    });
+
     it('starts a new key, then replays the completed response exactly', async () => {
       const begun = await store.begin(scope, 'fp-1');
       expect(begun.outcome).toBe('started');

@@ -41,6 +41,11 @@ export interface IdempotencyStore {
   release(scope: IdempotencyScope, lease: string): Promise<void>;
   /** Deletes expired records; returns how many. */
   purgeExpired(): Promise<number>;
+  /**
+   * Deletes a tenant's records whose stored response (body or headers) contains `text`, e.g. a guest id
+   * on erasure: replayable responses are copies of personal data too. Returns how many.
+   */
+  forgetResponsesMentioning(tenantId: string, text: string): Promise<number>;
   close(): Promise<void>;
 }
 

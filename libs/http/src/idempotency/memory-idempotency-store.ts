@@ -62,6 +62,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return purged;
   }
 
+  async forgetResponsesMentioning(tenantId: string, text: string): Promise<number> {
+    let forgotten = 0;
+    for (const [id, record] of this.records) {
+      const response = record.response;
+      if ((JSON.parse(id) as string[])[0] !== tenantId || !response) continue; // ids are keyOf(scope)
+      if ((response.body ?? '').includes(text) || JSON.stringify(response.headers).includes(text)) {
+        this.records.delete(id);
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
   async close(): Promise<void> {
     this.records.clear();
   }

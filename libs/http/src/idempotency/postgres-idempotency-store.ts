@@ -139,6 +139,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     return result.rowCount ?? 0;
   }
 
+  async forgetResponsesMentioning(tenantId: string, text: string): Promise<number> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const result = await this.pool.query(
+      `DELETE FROM ${this.table} WHERE tenant_id = $1 AND (body LIKE $2 OR headers::text LIKE $2)`,
+      [tenantId, pattern],
+    );
+    return result.rowCount ?? 0;
+  }
+
   /** Ends the pool when the store opened it; a shared pool belongs to the service. */
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();

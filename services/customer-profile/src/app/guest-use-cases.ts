@@ -1,4 +1,4 @@
-import { aggregateStream, handleCommand, StreamNotFoundError, type StoredEvent } from '@hearth/event-store';
+import { aggregateStream, handleCommand, StreamNotFoundError, WrongExpectedVersionError, type StoredEvent } from '@hearth/event-store';
 import { GuestError, guestDecider, effectiveProfile, requireActive, type GuestCommand, type GuestState } from '../domain/guest.decider';
 import type { Profile, ProfileChanges } from '../domain/guest.events';
 import { identityKey, type Identity } from '../domain/identifiers';
@@ -21,7 +21,7 @@ export async function loadGuest(ctx: ProfileContext, caller: Caller, guestId: st
 async function runGuestCommand(ctx: ProfileContext, caller: Caller, guestId: string, command: GuestCommand, expectedVersion?: number) {
   if (command.type !== 'RegisterGuest') await loadGuest(ctx, caller, guestId); // tenant check before any write
   const result = await handleCommand(ctx.store, guestDecider, guestStream(guestId), command, {
-    metadata: metadataOf(caller, { guestId }),
+    metadata: metadataOf(ctx, caller, { guestId }),
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   });
   return { state: result.state, version: result.streamVersion ?? -1, changed: result.events.length > 0 };
@@ -33,7 +33,7 @@ async function runGuestCommand(ctx: ProfileContext, caller: Caller, guestId: str
  */
 async function claimIdentity(ctx: ProfileContext, caller: Caller, identity: Identity, guestId: string): Promise<void> {
   const stream = identityStream(ctx, caller.tenantId, identity);
-  const metadata = metadataOf(caller, { guestId });
+  const metadata = metadataOf(ctx, caller, { guestId });
   try {
     await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ClaimIdentity', guestId }, { metadata });
   } catch (error) {
@@ -48,7 +48,7 @@ async function claimIdentity(ctx: ProfileContext, caller: Caller, identity: Iden
 
 async function releaseIdentity(ctx: ProfileContext, caller: Caller, identity: Identity, guestId: string): Promise<void> {
   await handleCommand(ctx.store, identityClaimDecider, identityStream(ctx, caller.tenantId, identity), { type: 'ReleaseIdentity', guestId }, {
-    metadata: metadataOf(caller, { guestId }),
+    metadata: metadataOf(ctx, caller, { guestId }),
   });
 }
 
@@ -148,12 +148,17 @@ export async function changeConsent(ctx: ProfileContext, caller: Caller, guestId
  */
 export async function mergeGuests(ctx: ProfileContext, caller: Caller, survivorId: string, mergedId: string, options: { mergeId?: string; expectedVersion?: number } = {}) {
   if (survivorId === mergedId) throw new GuestError('CANNOT_MERGE_WITH_ITSELF', 'a guest cannot be merged with itself');
-  requireActive((await loadGuest(ctx, caller, survivorId)).state);
+  const survivor = await loadGuest(ctx, caller, survivorId);
+  requireActive(survivor.state);
+  // check a pinned version before writing anything, so a stale request never leaves a half-done merge
+  if (options.expectedVersion !== undefined && options.expectedVersion !== survivor.version) {
+    throw new WrongExpectedVersionError(guestStream(survivorId), options.expectedVersion, survivor.version);
+  }
   const merged = await loadGuest(ctx, caller, mergedId);
   const mergeId = options.mergeId ?? (merged.state.mergedInto?.survivorId === survivorId ? merged.state.mergedInto.mergeId : ctx.newId());
   const mergedProfile = effectiveProfile(merged.state) ?? { guestId: mergedId, profile: { customerType: 'individual', lifecycleStage: 'prospect', attributes: {} }, provenance: {} };
   await runGuestCommand(ctx, caller, mergedId, { type: 'MergeInto', mergeId, survivorId });
-  const result = await runGuestCommand(ctx, caller, survivorId, { type: 'AbsorbGuest', mergeId, merged: mergedProfile }, options.expectedVersion);
+  const result = await runGuestCommand(ctx, caller, survivorId, { type: 'AbsorbGuest', mergeId, merged: mergedProfile });
   return { mergeId, ...result };
 }
 
@@ -168,8 +173,9 @@ export async function unmergeGuests(ctx: ProfileContext, caller: Caller, survivo
 }
 
 /**
- * Right to be forgotten: records GuestErased (no personal data), frees the identifiers, then destroys
- * the guest's data key, after which no personal value of the guest can be decrypted anywhere. Safe to
+ * Right to be forgotten: records GuestErased (no personal data), frees the identifiers, destroys the
+ * guest's data key (after which no personal value of the guest can be decrypted anywhere), then purges
+ * the other copies the service keeps (`erasureHooks`: read models, replayable responses). Safe to
  * repeat: a crash midway is completed by running it again (stale identifier claims also heal on their own).
  */
 export async function eraseGuest(ctx: ProfileContext, caller: Caller, guestId: string, reason: string) {
@@ -178,6 +184,7 @@ export async function eraseGuest(ctx: ProfileContext, caller: Caller, guestId: s
   const result = await runGuestCommand(ctx, caller, guestId, { type: 'EraseGuest', reason });
   for (const identity of identities) await releaseIdentity(ctx, caller, identity, guestId);
   await ctx.destroyGuestKey(guestId);
+  for (const purge of ctx.erasureHooks) await purge(caller.tenantId, guestId);
   return result;
 }
 
@@ -249,6 +256,6 @@ export async function resolveGuest(ctx: ProfileContext, caller: Caller, identiti
     guestIds,
     reason: 'identifiers of one resolution request belong to different guests',
     evidence: resolution.candidates.flatMap((c) => c.matchedBy.map((i) => ({ type: i.type }))),
-  }, { metadata: metadataOf(caller) });
+  }, { metadata: metadataOf(ctx, caller) });
   return { ...resolution, proposalId };
 }

@@ -105,6 +105,10 @@ describe('customer-profile use cases', () => {
     const merged = await loadGuest(ctx, caller, anaId);
     expect(effectiveProfile(merged.state)!.profile).toMatchObject({ name: { given: 'Ana Maria', family: 'Lopes' }, dateOfBirth: '1990-05-01' });
     await expect(updateProfile(ctx, caller, dupId, { language: 'en' })).rejects.toMatchObject({ code: 'GUEST_MERGED', survivorId: anaId });
+    // a stale pinned version is refused before anything is written
+    const third = await registerGuest(ctx, caller, { profile: profile('Teo'), identities: [] });
+    await expect(mergeGuests(ctx, caller, anaId, third.state.guestId!, { expectedVersion: 0 })).rejects.toMatchObject({ code: 'WRONG_EXPECTED_VERSION' });
+    expect((await loadGuest(ctx, caller, third.state.guestId!)).state.status).toBe('active');
     // repeating the merge is harmless
     expect((await mergeGuests(ctx, caller, anaId, dupId)).mergeId).toBe(mergeId);
 
@@ -118,7 +122,9 @@ describe('customer-profile use cases', () => {
     const ana = await registerGuest(ctx, caller, { profile: profile('Ana', { dateOfBirth: '1990-05-01' }), identities: [email('ana@example.com')] });
     const anaId = ana.state.guestId!;
     await changeConsent(ctx, caller, anaId, { brandId: 'hotels', purpose: 'marketing', channel: 'email', granted: true, source: 'web-form' });
-    await eraseGuest(ctx, { ...caller, actor: 'user:admin' }, anaId, 'guest request');
+    const purged: string[] = [];
+    await eraseGuest({ ...ctx, erasureHooks: [async (tenantId, guestId) => purged.push(`${tenantId}/${guestId}`)] }, { ...caller, actor: 'user:admin' }, anaId, 'guest request');
+    expect(purged).toEqual([`t1/${anaId}`]);
 
     expect(await findGuestByIdentifier(ctx, caller, email('ana@example.com'))).toBeUndefined();
     expect(JSON.stringify(await inner.readAll({ limit: 1000 }))).not.toMatch(/Ana|ana@example\.com|1990-05-01/);
@@ -130,6 +136,21 @@ describe('customer-profile use cases', () => {
     await expect(updateProfile(ctx, caller, anaId, { language: 'en' })).rejects.toMatchObject({ code: 'GUEST_ERASED' });
     // the person may register again
     await registerGuest(ctx, caller, { profile: profile('Ana'), identities: [email('ana@example.com')] });
+  });
+
+  it('erasing a merged guest also erases the values the survivor won from it', async () => {
+    const ana = await registerGuest(ctx, caller, { profile: profile('Ana'), identities: [email('ana@example.com')] });
+    const dup = await registerGuest(ctx, caller, { profile: profile('Zacarias', { dateOfBirth: '1971-02-03' }), identities: [phone('+351912345678')] });
+    await mergeGuests(ctx, caller, ana.state.guestId!, dup.state.guestId!);
+    expect(effectiveProfile((await loadGuest(ctx, caller, ana.state.guestId!)).state)!.profile).toMatchObject({ name: { given: 'Zacarias' }, dateOfBirth: '1971-02-03' });
+
+    await eraseGuest(ctx, caller, dup.state.guestId!, 'request of the merged person');
+    const survivor = effectiveProfile((await loadGuest(ctx, caller, ana.state.guestId!)).state)!.profile;
+    expect(survivor.name).toEqual({ given: 'Ana', family: 'Lopes' }); // the survivor's own value again
+    expect(survivor.dateOfBirth).toBeUndefined();
+    const everything = JSON.stringify(await store.readAll({ limit: 1000 }));
+    expect(everything).not.toMatch(/Zacarias|1971-02-03|\+351912345678/);
+    expect(everything).toContain('ana@example.com'); // the survivor's data is untouched
   });
 
   it('exports profile, identities, preferences, consents with history and the audit trail', async () => {

@@ -23,10 +23,17 @@ export type ProfileContext = {
   identityPepper: string;
   newId: () => string;
   now: () => string;
+  /**
+   * Run after a guest's key is destroyed, to purge other copies of its personal data this service keeps
+   * outside the event store: read models (search index), replayable idempotent responses…
+   */
+  erasureHooks: ReadonlyArray<(tenantId: string, guestId: string) => Promise<unknown>>;
 };
 
-export function createProfileContext(init: Omit<ProfileContext, 'newId' | 'now'> & Partial<Pick<ProfileContext, 'newId' | 'now'>>): ProfileContext {
-  return { newId: randomUUID, now: () => new Date().toISOString(), ...init };
+export function createProfileContext(
+  init: Omit<ProfileContext, 'newId' | 'now' | 'erasureHooks'> & Partial<Pick<ProfileContext, 'newId' | 'now' | 'erasureHooks'>>,
+): ProfileContext {
+  return { newId: randomUUID, now: () => new Date().toISOString(), erasureHooks: [], ...init };
 }
 
 export const guestStream = (guestId: string) => `guest-${guestId}`;
@@ -38,9 +45,11 @@ export function identityStream(ctx: Pick<ProfileContext, 'identityPepper'>, tena
   return `identity-${createHmac('sha256', ctx.identityPepper).update(`${tenantId}\n${identityKey(identity)}`).digest('hex')}`;
 }
 
-export function metadataOf(caller: Caller, extra: { guestId?: string } = {}): CommandMetadata {
+/** Event metadata for a caller's command; `occurredAt` comes from the context's clock. */
+export function metadataOf(ctx: Pick<ProfileContext, 'now'>, caller: Caller, extra: { guestId?: string } = {}): CommandMetadata {
   return {
     tenantId: caller.tenantId,
+    occurredAt: ctx.now(),
     actor: caller.actor,
     correlationId: caller.correlationId,
     causationId: caller.causationId ?? caller.correlationId,

@@ -10,7 +10,7 @@ export async function loadTenant(ctx: ProfileContext, tenantId: string): Promise
 /** Runs a tenant-configuration command (brands, properties, data sharing, attribute registry) for the caller's tenant. */
 export async function configureTenant(ctx: ProfileContext, caller: Caller, command: TenantCommand, expectedVersion?: number) {
   const result = await handleCommand(ctx.store, tenantDecider, tenantStream(caller.tenantId), command, {
-    metadata: metadataOf(caller),
+    metadata: metadataOf(ctx, caller),
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   });
   return { state: result.state, version: result.streamVersion ?? -1, changed: result.events.length > 0 };

@@ -6,11 +6,12 @@ export type BrandScope = { all: true } | { all: false; brands: ReadonlySet<strin
 /**
  * Whether a caller may see a guest at all: chain-wide callers always; brand-scoped callers when the
  * guest has a relationship with one of the brands they may see (their own, or the brands of the
- * data-sharing agreement they are part of).
+ * data-sharing agreement they are part of). A guest with no brand yet (e.g. created by a chain-wide
+ * integration) is visible to chain-wide callers only, never to a private brand by default.
  */
 export function canSeeGuest(guest: Pick<GuestState, 'brands'>, scope: BrandScope): boolean {
   if (scope.all) return true;
-  return guest.brands.length === 0 || guest.brands.some((b) => scope.brands.has(b));
+  return guest.brands.some((b) => scope.brands.has(b));
 }
 
 /**

@@ -32,5 +32,7 @@ describe('guest visibility', () => {
     expect(canSeeGuest(outletOnly, scope(['hotels'], ['hotels', 'bistro']))).toBe(false);
     expect(canSeeGuest(outletOnly, scope(['outlet'], ['outlet']))).toBe(true);
     expect(canSeeGuest(state, scope(['hotels'], ['hotels', 'bistro']))).toBe(true);
+    expect(canSeeGuest({ brands: [] }, scope(['outlet'], ['outlet']))).toBe(false);
+    expect(canSeeGuest({ brands: [] }, { all: true })).toBe(true);
   });
 });

@@ -281,7 +281,8 @@ export const guestDecider: Decider<GuestState, GuestCommand, GuestEvent> = {
         return { ...rest, status: 'active' };
       }
       case 'GuestAbsorbed': {
-        const won = event.data.survivorship.filter((d) => d.winner === 'merged');
+        // a value that reads back as null was erased with the merged guest: it no longer wins anything
+        const won = event.data.survivorship.filter((d) => d.winner === 'merged' && d.value !== null && d.value !== undefined);
         const overlay: Overlay = {
           mergeId: event.data.mergeId,
           mergedId: event.data.mergedId,

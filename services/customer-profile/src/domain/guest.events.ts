@@ -53,8 +53,11 @@ export type SurvivorshipDecision = {
   field: ProfileField;
   winner: 'survivor' | 'merged';
   rule: 'only-value' | 'most-recent' | 'tie-survivor';
-  /** The winning value (personal data: encrypted at rest). */
-  value: unknown;
+  /**
+   * The merged guest's winning value, only when the merged guest wins (the survivor's own values stay
+   * in its own events). Encrypted with the MERGED guest's key, so erasing that guest reaches it.
+   */
+  value?: unknown;
   source: Provenance;
 };
 
@@ -84,5 +87,5 @@ export const GUEST_PERSONAL_DATA = {
   IdentityAdded: { fields: ['identity.value'] },
   IdentityRemoved: { fields: ['identity.value'] },
   PreferenceSet: { fields: ['value'] },
-  GuestAbsorbed: { fields: ['survivorship[*].value'] },
+  GuestAbsorbed: { fields: ['survivorship[*].value'], subject: (e: { data: unknown }) => (e.data as { mergedId?: string }).mergedId },
 } as const;

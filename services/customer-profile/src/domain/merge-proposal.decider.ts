@@ -15,7 +15,7 @@ export type MergeProposalCommand =
   | { type: 'AcceptMergeProposal'; survivorId: string; mergeIds: string[] }
   | { type: 'RejectMergeProposal'; reason: string };
 
-export type MergeProposalState = { status: 'none' | 'open' | 'accepted' | 'rejected'; guestIds: string[] };
+export type MergeProposalState = { status: 'none' | 'open' | 'accepted' | 'rejected'; guestIds: string[]; survivorId?: string; mergeIds: string[] };
 
 export class MergeProposalError extends Error {
   constructor(
@@ -31,7 +31,7 @@ export class MergeProposalError extends Error {
 export const proposalIdFor = (guestIds: readonly string[]) => [...new Set(guestIds)].sort().join('~');
 
 export const mergeProposalDecider: Decider<MergeProposalState, MergeProposalCommand, MergeProposalEvent> = {
-  initialState: () => ({ status: 'none', guestIds: [] }),
+  initialState: () => ({ status: 'none', guestIds: [], mergeIds: [] }),
   decide(command, state) {
     switch (command.type) {
       case 'ProposeMerge': {
@@ -58,9 +58,9 @@ export const mergeProposalDecider: Decider<MergeProposalState, MergeProposalComm
   evolve(state, event) {
     switch (event.type) {
       case 'MergeProposed':
-        return { status: 'open', guestIds: event.data.guestIds };
+        return { status: 'open', guestIds: event.data.guestIds, mergeIds: [] };
       case 'MergeProposalAccepted':
-        return { ...state, status: 'accepted' };
+        return { ...state, status: 'accepted', survivorId: event.data.survivorId, mergeIds: event.data.mergeIds };
       case 'MergeProposalRejected':
         return { ...state, status: 'rejected' };
       default:

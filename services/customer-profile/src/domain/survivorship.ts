@@ -10,7 +10,8 @@ const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
  * - only one side has a value → that one (`only-value`);
  * - both have different values → the more recently set one (`most-recent`);
  * - equally recent, or no timestamps → the survivor's (`tie-survivor`).
- * Equal values produce no decision. Attributes are not contested: the survivor keeps its own.
+ * Equal values produce no decision. Attributes are not contested: the survivor keeps its own. Only a
+ * merged guest's winning value is recorded; a survivor's value stays where it is (its own events).
  */
 export function decideSurvivorship(survivor: ProfileWithProvenance, merged: ProfileWithProvenance): SurvivorshipDecision[] {
   const decisions: SurvivorshipDecision[] = [];
@@ -25,7 +26,7 @@ export function decideSurvivorship(survivor: ProfileWithProvenance, merged: Prof
     }
     const mySource = survivor.provenance[field] ?? { guestId: survivor.guestId, at: '', actor: 'unknown' };
     if (theirSource.at > mySource.at) decisions.push({ field, winner: 'merged', rule: 'most-recent', value: theirs, source: theirSource });
-    else decisions.push({ field, winner: 'survivor', rule: mySource.at > theirSource.at ? 'most-recent' : 'tie-survivor', value: mine, source: mySource });
+    else decisions.push({ field, winner: 'survivor', rule: mySource.at > theirSource.at ? 'most-recent' : 'tie-survivor', source: mySource });
   }
   return decisions;
 }
