@@ -14,6 +14,8 @@ export const HEARTH_ATTRIBUTES = {
   brandId: 'hearth.brand.id',
   consumer: 'hearth.consumer',
   projection: 'hearth.projection',
+  /** `ok` or `error`: how a command, message or publish ended (metrics). */
+  outcome: 'hearth.outcome',
 } as const;
 
 const TRACER_NAME = 'hearth';
