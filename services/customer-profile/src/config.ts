@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 /** customer-profile's environment. Only index.ts reads process.env (through loadConfig). */
 export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port().default(4101),
   DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }).default('postgres://postgres@127.0.0.1:5432/test'),
   /** The service's own PostgreSQL schema (event store, read models, keys). */
@@ -21,7 +22,7 @@ export const configSchema = z.object({
   JWT_AUDIENCE: z.string().optional(),
   SHUTDOWN_GRACE: duration().default(10_000),
   /** Refuse to start with the development defaults above (set true in production). */
-  REQUIRE_PRODUCTION_SECRETS: bool().default(false),
+  STRICT_PRODUCTION_CONFIG: bool().default(false),
 });
 
 export type ProfileConfig = z.output<typeof configSchema>;

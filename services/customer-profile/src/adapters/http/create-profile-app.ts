@@ -28,6 +28,8 @@ export type ProfileHttpAppOptions = {
   defaultCountry?: string;
   rateLimit?: RateLimitOptions;
   trustProxy?: boolean | number | string;
+  /** Raw Express additions (e.g. `/metrics`), passed to `createApp`. */
+  configure?: (app: Express) => void;
 };
 
 /**
@@ -64,6 +66,7 @@ export function createProfileHttpApp(options: ProfileHttpAppOptions): Express {
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.configure ? { configure: options.configure } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
 }
