@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { ReadModelStateError, UniqueConstraintError } from '../../errors';
+import type { Backend, DocumentRef, StoredDocument } from '../../internal/backend';
+import type { CompiledFind, Predicate } from '../../internal/query';
+import { DocumentStoreCore } from '../../internal/store-core';
+import type { Checkpoint, Collection, DeleteOptions, DocumentStore, Target, UpsertOptions } from '../../types';
+import { countSql, createTableSql, findSql, promoteSql, table, uniqueIndexFields } from './postgres-sql';
+
+export type PostgresDocumentStoreOptions = {
+  /** A pool to share with the service (e.g. its event store's), or a connection string to open one. */
+  pool?: pg.Pool;
+  connectionString?: string;
+  /** The owning service's PostgreSQL schema, e.g. `customer_profile`; created if missing. */
+  schema: string;
+};
+
+type Conn = pg.Pool | pg.PoolClient;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Named statements are parsed once per connection; the name is derived from the text, so it never clashes. */
+function named(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `hrm_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values };
+}
+
+function isUniqueViolation(error: unknown): error is { code: string; constraint?: string } {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+class PostgresBackend implements Backend<Conn> {
+  readonly kind = 'postgres' as const;
+  readonly transactional = true;
+  private readonly checkpoints: string;
+
+  constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+    private readonly ownsPool: boolean,
+  ) {
+    this.checkpoints = `"${schema}".read_model_checkpoints`;
+  }
+
+  async migrate(): Promise<void> {
+    await this.locked(`schema`, async (client) => {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.checkpoints} (
+        name text PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    });
+  }
+
+  /** Runs DDL in a transaction holding an advisory lock, so concurrent instances never race on CREATE … IF NOT EXISTS. */
+  private async locked(key: string, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    await this.run(true, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth-read-models:${this.schema}:${key}`]);
+      await fn(client as pg.PoolClient);
+    });
+  }
+
+  async run<T>(transaction: boolean, fn: (conn: Conn) => Promise<T>): Promise<T> {
+    if (!transaction) return fn(this.pool);
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true; // the connection is unusable: let the pool discard it
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async ensure(collection: Collection): Promise<void> {
+    await this.locked(collection.name, async (client) => {
+      for (const sql of createTableSql(this.schema, collection, 'live')) await client.query(sql);
+    });
+  }
+
+  private async write<T>(collection: Collection, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new UniqueConstraintError(collection.name, uniqueIndexFields(collection, error.constraint), { cause: error });
+      throw error;
+    }
+  }
+
+  async getMany(conn: Conn, target: Target, collection: Collection, refs: readonly DocumentRef[]): Promise<StoredDocument[]> {
+    if (refs.length === 0) return [];
+    const t = table(this.schema, collection, target);
+    if (refs.length === 1) {
+      const { rows } = await conn.query<{ doc: StoredDocument }>(named(`SELECT doc FROM ${t} WHERE tenant_id = $1 AND id = $2`, [refs[0]!.tenantId, refs[0]!.id]));
+      return rows.map((r) => r.doc);
+    }
+    const { rows } = await conn.query<{ doc: StoredDocument }>(
+      named(`SELECT t.doc FROM ${t} t JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, id) ON t.tenant_id = k.tenant_id AND t.id = k.id`, [
+        refs.map((r) => r.tenantId),
+        refs.map((r) => r.id),
+      ]),
+    );
+    return rows.map((r) => r.doc);
+  }
+
+  async upsertOne(conn: Conn, target: Target, collection: Collection, doc: StoredDocument, options: UpsertOptions): Promise<boolean> {
+    const t = table(this.schema, collection, target);
+    const values: unknown[] = [doc.tenantId, doc.id, doc.version, JSON.stringify(doc)];
+    let text: string;
+    if (options.ifVersion === undefined) {
+      // The version guard is atomic: the conflicting row is locked and compared inside the statement.
+      text = `INSERT INTO ${t} AS s (tenant_id, id, version, doc) VALUES ($1, $2, $3, $4::jsonb)
+              ON CONFLICT (tenant_id, id) DO UPDATE SET version = excluded.version, doc = excluded.doc
+              WHERE s.version < excluded.version`;
+    } else if (options.ifVersion === 'absent') {
+      text = `INSERT INTO ${t} (tenant_id, id, version, doc) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (tenant_id, id) DO NOTHING`;
+    } else {
+      values.push(options.ifVersion);
+      text = `UPDATE ${t} SET version = $3, doc = $4::jsonb WHERE tenant_id = $1 AND id = $2 AND version = $5 AND version < $3`;
+    }
+    const result = await this.write(collection, () => conn.query(named(text, values)));
+    return result.rowCount === 1;
+  }
+
+  async upsertMany(conn: Conn, target: Target, collection: Collection, docs: readonly StoredDocument[]): Promise<number> {
+    if (docs.length === 0) return 0;
+    // One JSON array parameter: PostgreSQL parses it once; cheaper than encoding a jsonb[] literal.
+    const text = `INSERT INTO ${table(this.schema, collection, target)} AS s (tenant_id, id, version, doc)
+      SELECT d->>'tenantId', d->>'id', (d->>'version')::bigint, d FROM jsonb_array_elements($1::jsonb) AS d
+      ON CONFLICT (tenant_id, id) DO UPDATE SET version = excluded.version, doc = excluded.doc
+      WHERE s.version < excluded.version`;
+    const result = await this.write(collection, () => conn.query(named(text, [JSON.stringify(docs)])));
+    return result.rowCount ?? 0;
+  }
+
+  async deleteOne(conn: Conn, target: Target, collection: Collection, ref: DocumentRef, options: DeleteOptions): Promise<boolean> {
+    const values: unknown[] = [ref.tenantId, ref.id];
+    let text = `DELETE FROM ${table(this.schema, collection, target)} WHERE tenant_id = $1 AND id = $2`;
+    if (options.ifVersion !== undefined) text += ` AND version = $${values.push(options.ifVersion)}`;
+    if (options.beforeVersion !== undefined) text += ` AND version < $${values.push(options.beforeVersion)}`;
+    const result = await conn.query(named(text, values));
+    return result.rowCount === 1;
+  }
+
+  async deleteMany(conn: Conn, target: Target, collection: Collection, items: readonly (DocumentRef & { version: number })[]): Promise<number> {
+    if (items.length === 0) return 0;
+    const text = `DELETE FROM ${table(this.schema, collection, target)} t USING unnest($1::text[], $2::text[], $3::bigint[]) AS d(tenant_id, id, version)
+      WHERE t.tenant_id = d.tenant_id AND t.id = d.id AND t.version = d.version`;
+    const result = await conn.query(named(text, [items.map((i) => i.tenantId), items.map((i) => i.id), items.map((i) => i.version)]));
+    return result.rowCount ?? 0;
+  }
+
+  async find(conn: Conn, target: Target, collection: Collection, query: CompiledFind): Promise<StoredDocument[]> {
+    const { rows } = await conn.query<{ doc: StoredDocument }>(findSql(this.schema, collection, target, query));
+    return rows.map((r) => r.doc);
+  }
+
+  async count(conn: Conn, target: Target, collection: Collection, tenantId: string, predicates: readonly Predicate[]): Promise<number> {
+    const { rows } = await conn.query<{ n: number }>(countSql(this.schema, collection, target, tenantId, predicates));
+    return rows[0]!.n;
+  }
+
+  async loadCheckpoint(name: string): Promise<Checkpoint | undefined> {
+    const { rows } = await this.pool.query<{ position: string; updated_at: string }>(
+      named(`SELECT position, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at FROM ${this.checkpoints} WHERE name = $1`, [name]),
+    );
+    const row = rows[0];
+    return row ? { name, position: Number(row.position), updatedAt: row.updated_at } : undefined;
+  }
+
+  async saveCheckpoint(conn: Conn, name: string, position: number, expected: number | undefined): Promise<boolean> {
+    const result =
+      expected === undefined
+        ? await conn.query(named(`INSERT INTO ${this.checkpoints} (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, position]))
+        : await conn.query(
+            named(`UPDATE ${this.checkpoints} SET position = $2, updated_at = now() WHERE name = $1 AND position = $3`, [name, position, expected]),
+          );
+    return result.rowCount === 1;
+  }
+
+  async deleteCheckpoint(conn: Conn, name: string): Promise<void> {
+    await conn.query(named(`DELETE FROM ${this.checkpoints} WHERE name = $1`, [name]));
+  }
+
+  async prepareRebuild(collections: readonly Collection[]): Promise<void> {
+    for (const collection of collections) {
+      await this.locked(collection.name, async (client) => {
+        await client.query(`DROP TABLE IF EXISTS ${table(this.schema, collection, 'rebuild')}`);
+        for (const sql of createTableSql(this.schema, collection, 'rebuild')) await client.query(sql);
+      });
+    }
+  }
+
+  /**
+   * One transaction: drop each live table, rename its rebuild copy (table, key, indexes) into place, run
+   * `inSwitch` (the checkpoint). Readers wait for the lock a moment and then see the new tables; the
+   * rename is atomic for every process, so no reader ever sees a mix.
+   */
+  async switchToRebuilt(collections: readonly Collection[], inSwitch: (conn: Conn) => Promise<void>): Promise<void> {
+    await this.run(true, async (client) => {
+      for (const collection of [...collections].sort((a, b) => a.name.localeCompare(b.name))) {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth-read-models:${this.schema}:${collection.name}`]);
+        const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table(this.schema, collection, 'rebuild')]);
+        if (!rows[0]!.exists) throw new ReadModelStateError(`no rebuild copy of '${collection.name}' exists in schema '${this.schema}'`);
+        for (const sql of promoteSql(this.schema, collection)) await client.query(sql);
+      }
+      await inSwitch(client);
+    });
+  }
+
+  async discardRebuild(collections: readonly Collection[]): Promise<void> {
+    for (const collection of collections) await this.pool.query(`DROP TABLE IF EXISTS ${table(this.schema, collection, 'rebuild')}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+/**
+ * The default DocumentStore: PostgreSQL through `pg`, jsonb documents, one table per collection in the
+ * owning service's schema, declared indexes as expression indexes. `connect()` runs the idempotent
+ * migrations; collections are created on first use (or by `ensureCollections`).
+ */
+export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
+  private constructor(private readonly pg: PostgresBackend) {
+    super(pg);
+  }
+
+  /** The pool the store uses (shared with the caller when one was given). */
+  get pool(): pg.Pool {
+    return this.pg.pool;
+  }
+
+  get schema(): string {
+    return this.pg.schema;
+  }
+
+  static async connect(options: PostgresDocumentStoreOptions): Promise<PostgresDocumentStore> {
+    if (!SCHEMA_NAME.test(options.schema)) throw new ReadModelStateError(`schema '${options.schema}' is not a lower-case PostgreSQL identifier`);
+    if (!options.pool && !options.connectionString) throw new ReadModelStateError('give a pool or a connectionString');
+    const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 10 });
+    const backend = new PostgresBackend(pool, options.schema, !options.pool);
+    try {
+      await backend.migrate();
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    return new PostgresDocumentStore(backend);
+  }
+}
+
+export type { DocumentStore };

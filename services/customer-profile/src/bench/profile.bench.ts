@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:profile`: customer-profile under load, as a separate process on its own schema.
+ * Prints create throughput while loading BENCH_GUESTS guests (default 100,000) over HTTP, then
+ * lookup-by-identifier p50/p99 at a fixed BENCH_RATE (default 1,000) requests/s for BENCH_SECONDS (10).
+ * A script, not a test: it prints figures and asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { DEFAULT_DEVELOPMENT_JWT_SECRET, signHs256Token } from '@hearth/http';
+import pg from 'pg';
+
+const GUESTS = Number(process.env.BENCH_GUESTS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 1_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PORT = 4300 + Math.floor(Math.random() * 600);
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+type Reply = { status: number; body: string };
+function call(method: string, path: string, token: string, body?: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port: PORT, method, path, agent, headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'hotels', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const email = (i: number) => `guest${i}@bench.example`;
+
+async function main(): Promise<void> {
+  const schema = `bench_profile_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  const service = spawn(process.execPath, [join(__dirname, '..', 'index.js')], {
+    env: { ...process.env, PORT: String(PORT), DATABASE_SCHEMA: schema, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  try {
+    for (let i = 0; ; i++) {
+      const ready = await call('GET', '/readyz', '').catch(() => undefined);
+      if (ready?.status === 200) break;
+      if (i > 100) throw new Error('customer-profile did not become ready');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const token = await signHs256Token({ sub: 'bench', tenant: 'bench', roles: ['admin', 'agent'], brands: '*' }, { secret: DEFAULT_DEVELOPMENT_JWT_SECRET, ttl: '1h' });
+    await call('POST', '/v1/brands', token, { brandId: 'hotels', name: 'Bench Hotels', sharing: 'shared' });
+    console.log(`customer-profile benchmark: ${fmt(GUESTS)} guests, lookups at ${fmt(RATE)}/s for ${SECONDS}s, Node ${process.version}, schema ${schema}`);
+
+    // load: 32 concurrent registrations over HTTP (each claims its e-mail and phone, then appends)
+    let next = 0;
+    let failed = 0;
+    const loadStart = performance.now();
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < GUESTS) {
+        const i = next++;
+        const res = await call('POST', '/v1/guests', token, {
+          name: { given: `Guest${i}`, family: 'Bench' },
+          identities: [{ type: 'email', value: email(i) }, { type: 'phone', value: `+35191${String(i).padStart(7, '0')}` }],
+        });
+        if (res.status !== 201) failed++;
+      }
+    }));
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    console.log(`  ${'creates/s (32 concurrent, 2 identifiers each)'.padEnd(48)} ${fmt(GUESTS / loadSeconds).padStart(10)}   (${fmt(loadSeconds, 1)} s, ${failed} failed)`);
+
+    // lookups: open loop at RATE/s, random loaded guests by e-mail or phone
+    const latencies: number[] = [];
+    let errors = 0;
+    const total = RATE * SECONDS;
+    const tickMs = 10;
+    const perTick = Math.max(1, Math.round((RATE * tickMs) / 1000));
+    const started = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let sent = 0, tick = 0; sent < total; tick++) {
+      const wait = started + tick * tickMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      for (let k = 0; k < perTick && sent < total; k++, sent++) {
+        const i = Math.floor(Math.random() * GUESTS);
+        const identifier = sent % 2 ? `email:${email(i)}` : `phone:%2B35191${String(i).padStart(7, '0')}`;
+        const t0 = performance.now();
+        inFlight.push(call('GET', `/v1/guests?identifier=${identifier}`, token).then((res) => {
+          latencies.push(performance.now() - t0);
+          if (res.status !== 200 || !res.body.includes('"items":[{')) errors++;
+        }));
+      }
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    console.log(`  ${'lookup by identifier p50'.padEnd(48)} ${`${fmt(pct(latencies, 50), 2)} ms`.padStart(10)}`);
+    console.log(`  ${'lookup by identifier p99'.padEnd(48)} ${`${fmt(pct(latencies, 99), 2)} ms`.padStart(10)}   target < 15 ms`);
+    console.log(`    (achieved ${fmt(total / elapsed)} req/s, max ${fmt(latencies.at(-1) ?? NaN, 1)} ms, ${errors} errors)`);
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((r) => service.once('exit', r));
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+    agent.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
