@@ -4,7 +4,7 @@ import type { Profile, ProfileChanges } from '../domain/guest.events';
 import { identityKey, type Identity } from '../domain/identifiers';
 import { identityClaimDecider, IdentityTakenError } from '../domain/identity-claim.decider';
 import { mergeProposalDecider, proposalIdFor } from '../domain/merge-proposal.decider';
-import { decideResolution, followMerges, type Resolution } from '../domain/resolution';
+import { decideResolution, type Resolution } from '../domain/resolution';
 import { guestStream, identityStream, mergeProposalStream, metadataOf, type Caller, type ProfileContext } from './profile-context';
 
 export type LoadedGuest = { state: GuestState; version: number };
@@ -52,8 +52,11 @@ async function releaseIdentity(ctx: ProfileContext, caller: Caller, identity: Id
   });
 }
 
-/** The guest holding an identifier today (following merges), or undefined. */
-export async function findGuestByIdentifier(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<string | undefined> {
+/**
+ * The guest holding an identifier today, loaded (following merges to the survivor), or undefined.
+ * Each guest on the way is read once; callers reuse the returned state instead of reading it again.
+ */
+export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<LoadedGuest | undefined> {
   let ownerId: string | undefined;
   try {
     ({ state: { ownerId } } = await aggregateStream(ctx.store, identityStream(ctx, caller.tenantId, identity), identityClaimDecider));
@@ -61,23 +64,22 @@ export async function findGuestByIdentifier(ctx: ProfileContext, caller: Caller,
     if (!(error instanceof StreamNotFoundError)) throw error;
   }
   if (!ownerId) return undefined;
-  const holder = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
-  if (holder.state.status === 'erased' || holder.state.tenantId !== caller.tenantId) return undefined;
-  if (!holder.state.identities.some((i) => identityKey(i) === identityKey(identity))) return undefined; // stale claim
-  return followSurvivors(ctx, ownerId);
+  let current = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
+  if (current.state.tenantId !== caller.tenantId) return undefined;
+  if (!current.state.identities.some((i) => identityKey(i) === identityKey(identity))) return undefined; // stale claim
+  const seen = new Set([ownerId]);
+  while (current.state.status === 'merged' && current.state.mergedInto && !seen.has(current.state.mergedInto.survivorId) && seen.size < 16) {
+    const next = current.state.mergedInto.survivorId;
+    seen.add(next);
+    current = await aggregateStream(ctx.store, guestStream(next), guestDecider);
+  }
+  if (current.state.status !== 'active' || current.streamVersion === undefined) return undefined;
+  return { state: current.state, version: current.streamVersion };
 }
 
-async function followSurvivors(ctx: ProfileContext, guestId: string): Promise<string> {
-  const pointers = new Map<string, string | undefined>();
-  let current = guestId;
-  for (let hops = 0; hops < 16; hops++) {
-    const { state } = await aggregateStream(ctx.store, guestStream(current), guestDecider);
-    const next = state.status === 'merged' ? state.mergedInto?.survivorId : undefined;
-    pointers.set(current, next);
-    if (!next || pointers.has(next)) break;
-    current = next;
-  }
-  return followMerges(guestId, (id) => pointers.get(id));
+/** The id of the guest holding an identifier today (following merges), or undefined. */
+export async function findGuestByIdentifier(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<string | undefined> {
+  return (await lookupGuest(ctx, caller, identity))?.state.guestId;
 }
 
 export type RegisterGuestInput = { guestId?: string; profile: Profile; identities: Identity[]; provisional?: boolean };

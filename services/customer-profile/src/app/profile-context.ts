@@ -28,12 +28,20 @@ export type ProfileContext = {
    * outside the event store: read models (search index), replayable idempotent responses…
    */
   erasureHooks: ReadonlyArray<(tenantId: string, guestId: string) => Promise<unknown>>;
+  /**
+   * Tenant configuration (brands, data sharing) is read on every request to scope it; it is cached this
+   * long (default 1 s). Changes made through this instance apply at once; others' within the TTL.
+   */
+  tenantCacheMs: number;
+  /** The cache itself (per context). */
+  tenantCache: Map<string, { at: number; value: unknown }>;
 };
 
 export function createProfileContext(
-  init: Omit<ProfileContext, 'newId' | 'now' | 'erasureHooks'> & Partial<Pick<ProfileContext, 'newId' | 'now' | 'erasureHooks'>>,
+  init: Omit<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs' | 'tenantCache'> &
+    Partial<Pick<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs'>>,
 ): ProfileContext {
-  return { newId: randomUUID, now: () => new Date().toISOString(), erasureHooks: [], ...init };
+  return { newId: randomUUID, now: () => new Date().toISOString(), erasureHooks: [], tenantCacheMs: 1_000, tenantCache: new Map(), ...init };
 }
 
 export const guestStream = (guestId: string) => `guest-${guestId}`;

@@ -29,14 +29,3 @@ export function decideResolution(identities: readonly Identity[], owners: Readon
     candidates: [...byGuest].map(([guestId, matchedBy]) => ({ guestId, matchedBy })).sort((a, b) => b.matchedBy.length - a.matchedBy.length || a.guestId.localeCompare(b.guestId)),
   };
 }
-
-/** Follows merge pointers (merged guest → survivor) to the guest that answers today; stops on cycles. */
-export function followMerges(guestId: string, mergedInto: (id: string) => string | undefined): string {
-  const seen = new Set<string>();
-  let current = guestId;
-  for (let next = mergedInto(current); next !== undefined && !seen.has(next); next = mergedInto(current)) {
-    seen.add(current);
-    current = next;
-  }
-  return current;
-}

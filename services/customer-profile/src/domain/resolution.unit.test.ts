@@ -1,6 +1,6 @@
 import { deciderSpec } from '@hearth/testing';
 import { mergeProposalDecider, proposalIdFor } from './merge-proposal.decider';
-import { decideResolution, followMerges } from './resolution';
+import { decideResolution } from './resolution';
 
 const email = { type: 'email' as const, value: 'ana@example.com' };
 const phone = { type: 'phone' as const, value: '+351912345678' };
@@ -19,18 +19,6 @@ describe('decideResolution', () => {
       kind: 'ambiguous',
       candidates: [{ guestId: 'g1', matchedBy: [phone, member] }, { guestId: 'g2', matchedBy: [email] }],
     });
-  });
-});
-
-describe('followMerges', () => {
-  it('follows chains of merges to the guest that answers today', () => {
-    const pointers: Record<string, string> = { a: 'b', b: 'c' };
-    expect(followMerges('a', (id) => pointers[id])).toBe('c');
-    expect(followMerges('c', (id) => pointers[id])).toBe('c');
-  });
-  it('stops on a cycle instead of looping', () => {
-    const pointers: Record<string, string> = { a: 'b', b: 'a' };
-    expect(['a', 'b']).toContain(followMerges('a', (id) => pointers[id]));
   });
 });
 

@@ -263,7 +263,9 @@ export class PostgresEventStore implements EventStore {
       params.push(limit);
       sql += ` LIMIT $${params.length}`;
     }
-    const { rows } = await this.pool.query<EventRow>({ text: sql, values: params, rowMode: 'array' });
+    // a named statement per query shape: PostgreSQL parses and plans each shape once per connection
+    const name = `hearth_read_${this.schema}_${forward ? 'f' : 'b'}${fromVersion !== undefined ? 'v' : ''}${limit !== undefined ? 'l' : ''}`;
+    const { rows } = await this.pool.query<EventRow>({ name, text: sql, values: params, rowMode: 'array' });
     if (rows.length === 0 && (await this.streamVersion(stream)) === undefined) throw new StreamNotFoundError(stream);
     return rows.map(toStoredEvent);
   }

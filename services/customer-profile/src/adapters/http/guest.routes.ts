@@ -8,6 +8,7 @@ import {
   eraseGuest,
   exportGuest,
   findGuestByIdentifier,
+  lookupGuest,
   loadGuest,
   mergeGuests,
   registerGuest,
@@ -144,10 +145,9 @@ export function guestRoutes({ ctx, search, defaultCountry }: ProfileRouteDeps): 
             if (e.code !== 'INVALID_IDENTIFIER') throw error;
             throw fieldProblem([{ path: `query.${String(e.field)}`, message: String(e.message), code: 'INVALID_IDENTIFIER' }]);
           }
-          const guestId = await findGuestByIdentifier(ctx, rs.caller, identity);
-          if (guestId === undefined) return { status: 200, body: { items: [] } };
-          const guest = await loadGuest(ctx, rs.caller, guestId);
-          const shown = guest.state.status === 'active' && canSeeGuest(guest.state, rs.scope);
+          const guest = await lookupGuest(ctx, rs.caller, identity);
+          if (guest === undefined) return { status: 200, body: { items: [] } };
+          const shown = canSeeGuest(guest.state, rs.scope);
           return { status: 200, body: { items: shown ? [viewOf(rs, guest)] : [] } };
         }
         if (query.q === undefined) {

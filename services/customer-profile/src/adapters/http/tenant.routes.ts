@@ -35,7 +35,7 @@ export function tenantRoutes({ ctx }: ProfileRouteDeps): RouteDefinition[] {
     route(
       { method: 'get', path: '/v1/brands', summary: 'List brands', tags: TAGS, roles: READERS, responses: { 200: { description: 'Brands', body: listOf(brandSchema), headers: ETAG } } },
       async ({ actor }) => {
-        const { state, version } = await loadTenant(ctx, actor.tenantId);
+        const { state, version } = await loadTenant(ctx, actor.tenantId, { fresh: true });
         return { status: 200, body: { items: Object.values(state.brands) }, ...versioned(version) };
       },
     ),
@@ -99,7 +99,7 @@ export function tenantRoutes({ ctx }: ProfileRouteDeps): RouteDefinition[] {
     route(
       { method: 'get', path: '/v1/properties', summary: 'List properties', tags: TAGS, roles: READERS, responses: { 200: { description: 'Properties', body: listOf(propertySchema), headers: ETAG } } },
       async ({ actor }) => {
-        const { state, version } = await loadTenant(ctx, actor.tenantId);
+        const { state, version } = await loadTenant(ctx, actor.tenantId, { fresh: true });
         return { status: 200, body: { items: Object.values(state.properties) }, ...versioned(version) };
       },
     ),
@@ -148,7 +148,7 @@ export function tenantRoutes({ ctx }: ProfileRouteDeps): RouteDefinition[] {
     route(
       { method: 'get', path: '/v1/attributes', summary: 'The attribute registry', tags: TAGS, roles: READERS, responses: { 200: { description: 'Attribute definitions', body: listOf(attributeSchema), headers: ETAG } } },
       async ({ actor }) => {
-        const { state, version } = await loadTenant(ctx, actor.tenantId);
+        const { state, version } = await loadTenant(ctx, actor.tenantId, { fresh: true });
         return { status: 200, body: { items: Object.values(state.attributes) }, ...versioned(version) };
       },
     ),
