@@ -4,9 +4,11 @@ import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubje
 import { authOptionsFromEnv, PostgresIdempotencyStore, startHttpServer } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
 import { createLogger, type Telemetry } from '@hearth/observability';
+import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
 import { createProfileHttpApp } from './adapters/http';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
+import { createGuestSearch, createGuestSearchProjection, guestSearchErasureHook } from './adapters/read-models';
 import { toIntegrationEvent } from './app/integration-events.mapper';
 import { createProfileContext } from './app/profile-context';
 import { configSchema } from './config';
@@ -32,12 +34,27 @@ export async function main(telemetry: Telemetry): Promise<void> {
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });
   const store = new CryptoShreddingEventStore(events, { keys, personalData: GUEST_PERSONAL_DATA });
   const idempotencyStore = await PostgresIdempotencyStore.connect({ pool, schema });
+  const readModels = await PostgresDocumentStore.connect({ pool, schema });
 
   const messaging = await connectMessaging({ servers: config.NATS_URL, name: SERVICE, contracts: hearthContracts });
   await messaging.ensureStream({ service: SERVICE });
   await messaging.ensureDeadLetterStream();
 
-  const ctx = createProfileContext({ store, destroyGuestKey: (guestId) => store.erase(guestId), identityPepper: config.IDENTITY_PEPPER });
+  const ctx = createProfileContext({
+    store,
+    destroyGuestKey: (guestId) => store.erase(guestId),
+    identityPepper: config.IDENTITY_PEPPER,
+    // the projection purges on GuestErased too; the hook makes search forget the guest before it catches up
+    erasureHooks: [guestSearchErasureHook(readModels)],
+  });
+
+  // Search needs clear names: the projection reads the decrypting store (and keeps its checkpoint with the documents).
+  const searchProjection = createGuestSearchProjection({
+    events: store,
+    store: readModels,
+    onError: (error, context) => logger.warn({ err: error, position: context.position, attempt: context.attempt }, 'guest-search projection retrying'),
+  });
+  await searchProjection.start();
 
   // No dual writes: the forwarder relays the raw (encrypted) store's guest events from a durable checkpoint.
   const forwarder = createForwarder({
@@ -57,6 +74,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
     ctx,
     auth: authOptionsFromEnv({ JWT_SECRET: config.JWT_SECRET, JWT_JWKS_URL: config.JWT_JWKS_URL, JWT_ISSUER: config.JWT_ISSUER, JWT_AUDIENCE: config.JWT_AUDIENCE, NODE_ENV: config.NODE_ENV }),
     idempotencyStore,
+    search: createGuestSearch(readModels, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
     logger,
     readiness: {
       postgres: async () => void (await pool.query('SELECT 1')),
@@ -82,8 +100,10 @@ export async function main(telemetry: Telemetry): Promise<void> {
     await http.close();
     await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE });
     await forwarder.stop();
+    await searchProjection.stop();
     await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
     await events.close();
+    await readModels.close();
     await pool.end();
     await telemetry.shutdown();
     process.exit(0);

@@ -19,3 +19,16 @@ export type GuestSearchPage = { items: string[]; nextCursor?: string };
 export type GuestSearch = {
   search(tenantId: string, query: GuestSearchQuery): Promise<GuestSearchPage>;
 };
+
+/**
+ * The `cursor` does not belong to this search (another `q`, or damaged). Code `INVALID_ARGUMENT`, which
+ * the HTTP layer answers 400 by default.
+ */
+export class InvalidSearchCursorError extends Error {
+  readonly code = 'INVALID_ARGUMENT';
+  readonly field = 'query.cursor';
+  constructor(cause?: unknown) {
+    super('The cursor does not belong to this search: repeat the search without it.', { cause });
+    this.name = 'InvalidSearchCursorError';
+  }
+}

@@ -4,7 +4,7 @@ import { connectMessaging, type Messaging, type Responder } from '@hearth/messag
 import { registerGuest } from '../../app/guest-use-cases';
 import { createProfileContext, type ProfileContext } from '../../app/profile-context';
 import { GUEST_PERSONAL_DATA } from '../../domain/guest.events';
-import { createResolveResponder, RESOLVE_SUBJECT, type ResolveReply } from './resolve.responder';
+import { createResolveResponder, type ResolveReply } from './resolve.responder';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -13,12 +13,14 @@ describe('rpc.customer-profile.resolve over the real NATS', () => {
   let responder: Responder;
   let ctx: ProfileContext;
   const tenantId = `t-${randomUUID()}`;
+  // a subject of its own: a running customer-profile (npm start, a benchmark) answers the real one
+  const subject = `rpc.customer-profile-test-${randomUUID().slice(0, 8)}.resolve`;
 
   beforeAll(async () => {
     messaging = await connectMessaging({ servers: NATS_URL, name: 'customer-profile-test' });
     const store = new CryptoShreddingEventStore(new MemoryEventStore(), { keys: new MemorySubjectKeyStore(), personalData: GUEST_PERSONAL_DATA });
     ctx = createProfileContext({ store, destroyGuestKey: (g) => store.erase(g), identityPepper: 'pepper-for-tests' });
-    responder = createResolveResponder(messaging, ctx);
+    responder = createResolveResponder(messaging, ctx, { subject });
   });
   afterAll(async () => {
     await responder.stop();
@@ -26,7 +28,7 @@ describe('rpc.customer-profile.resolve over the real NATS', () => {
   });
 
   const ask = (identifiers: { type: string; value: string }[]) =>
-    messaging.request<ResolveReply>(RESOLVE_SUBJECT, { tenantId, identifiers, actor: 'service:test' }, { timeoutMs: 5_000 });
+    messaging.request<ResolveReply>(subject, { tenantId, identifiers, actor: 'service:test' }, { timeoutMs: 5_000 });
 
   it('creates a provisional guest, then matches it by any of its identifiers', async () => {
     const first = await ask([{ type: 'email', value: `new-${randomUUID()}@example.com` }, { type: 'member', value: 'HX-77' }]);

@@ -28,9 +28,9 @@ export type ResolveReply =
   | { outcome: 'matched' | 'created'; guestId: string }
   | { outcome: 'ambiguous'; candidates: { guestId: string; matchedBy: string[] }[]; proposalId: string };
 
-export function createResolveResponder(messaging: Messaging, ctx: ProfileContext, options: { defaultCountry?: string } = {}): Responder {
+export function createResolveResponder(messaging: Messaging, ctx: ProfileContext, options: { defaultCountry?: string; subject?: string } = {}): Responder {
   return messaging.createResponder<ResolveRequest, ResolveReply>({
-    subject: RESOLVE_SUBJECT,
+    subject: options.subject ?? RESOLVE_SUBJECT,
     queue: 'customer-profile',
     requestSchema: resolveRequestSchema,
     handle: async (request, { headers }) => {
