@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import './express-request';
 
 /** Ids accepted from callers: short, printable, no separators that could forge log lines or headers. */
@@ -17,10 +17,15 @@ export function acceptedId(value: string | undefined): string | undefined {
  */
 export function requestContext(): RequestHandler {
   return (req, res, next) => {
-    req.requestId = acceptedId(req.get('x-request-id')) ?? randomUUID();
-    req.correlationId = acceptedId(req.get('x-correlation-id')) ?? req.requestId;
-    res.setHeader('X-Request-Id', req.requestId);
-    res.setHeader('X-Correlation-Id', req.correlationId);
+    applyRequestContext(req, res);
     next();
   };
+}
+
+/** What `requestContext()` does, for a caller that sets up several things in one middleware (`createApp`). */
+export function applyRequestContext(req: Request, res: Response): void {
+  req.requestId = acceptedId(req.get('x-request-id')) ?? randomUUID();
+  req.correlationId = acceptedId(req.get('x-correlation-id')) ?? req.requestId;
+  res.setHeader('X-Request-Id', req.requestId);
+  res.setHeader('X-Correlation-Id', req.correlationId);
 }

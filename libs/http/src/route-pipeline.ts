@@ -71,7 +71,8 @@ function storedProblem({ problem, headers }: ProblemResponse): StoredResponse {
 /** Writes a stored (or freshly built) response. */
 export function sendStoredResponse(res: Response, response: StoredResponse, extraHeaders: Readonly<Record<string, string>> = {}): void {
   res.status(response.status);
-  for (const [name, value] of Object.entries({ ...response.headers, ...extraHeaders })) res.setHeader(name, value);
+  for (const name in response.headers) res.setHeader(name, response.headers[name]!);
+  for (const name in extraHeaders) res.setHeader(name, extraHeaders[name]!);
   if (response.body === undefined) res.end();
   else res.send(response.body);
 }

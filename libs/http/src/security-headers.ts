@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 
 /**
  * Security headers for a JSON API (what helmet would set for one, without the dependency): nothing
@@ -17,10 +17,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 };
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 /** Sets `SECURITY_HEADERS` on every response (routes may override `Cache-Control`). */
 export function securityHeaders(): RequestHandler {
   return (_req, res, next) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    applySecurityHeaders(res);
     next();
   };
+}
+
+/** What `securityHeaders()` does, for a caller that sets up several things in one middleware (`createApp`). */
+export function applySecurityHeaders(res: Response): void {
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
 }

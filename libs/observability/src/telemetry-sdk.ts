@@ -29,7 +29,9 @@ export function startSdk(options: TelemetryOptions, plan: TelemetryPlan, onStopp
     // routers and route handlers are kept, and the server span gets its `http.route`.
     new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
     // Subscriptions and pollers query without a parent span; as root spans they would flood the traces.
-    new PgInstrumentation({ requireParentSpan: true }),
+    // Every pool.query() checks a client out: a connect span each time would double the spans of a
+    // request for nothing (the query span already covers the wait); pool metrics are still recorded.
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
   ];
 
   const metricReaders = buildMetricReaders(plan);

@@ -32,7 +32,8 @@ export async function main(telemetry: Telemetry): Promise<void> {
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });
-  const store = new CryptoShreddingEventStore(events, { keys, personalData: GUEST_PERSONAL_DATA });
+  // one cached data key per active guest: a miss costs a key read and unwrap on the lookup path
+  const store = new CryptoShreddingEventStore(events, { keys, personalData: GUEST_PERSONAL_DATA, keyCache: { size: 200_000 } });
   const idempotencyStore = await PostgresIdempotencyStore.connect({ pool, schema });
   const readModels = await PostgresDocumentStore.connect({ pool, schema });
 

@@ -24,6 +24,13 @@ type CommonAuthOptions = {
   audience?: string;
   /** Allowed clock skew for `exp`/`nbf`/`iat` (default 5 s). */
   clockToleranceSeconds?: number;
+  /**
+   * Verified tokens are remembered (token string → caller) so a client reusing its token is not
+   * re-verified on every request. An entry is used only while the token's `exp` (and `nbf`) still
+   * pass and for at most `maxAgeMs`; failures are never cached. Default `{ size: 1000, maxAgeMs: 60_000 }`;
+   * `{ size: 0 }` verifies every request.
+   */
+  verifiedTokenCache?: { size?: number; maxAgeMs?: number };
 };
 
 /** How tokens are verified: a shared HS256 secret (development), or a JWKS URL (production). */
@@ -83,12 +90,42 @@ export function unauthorized(code: string, detail: string, cause?: unknown): Htt
   return new HttpError({ status: 401, code, detail, headers: { 'WWW-Authenticate': `Bearer realm="hearth"${error}` }, cause });
 }
 
-/** Creates the verifier once per app: the JWKS is cached and refreshed by jose (`createRemoteJWKSet`). */
+type CachedToken = { actor: Actor; exp: number; nbf: number | undefined; cachedAt: number };
+
+/**
+ * Creates the verifier once per app: the JWKS is cached and refreshed by jose (`createRemoteJWKSet`),
+ * and verified tokens are cached (see `verifiedTokenCache`): a signature check costs far more than
+ * the rest of a cheap read request.
+ */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   validateAuthOptions(options);
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  const cacheSize = options.verifiedTokenCache?.size ?? 1_000;
+  const cacheMaxAgeMs = options.verifiedTokenCache?.maxAgeMs ?? 60_000;
+  // Insertion order is refresh order: the first key is the oldest entry, evicted when full.
+  const verified = new Map<string, CachedToken>();
+  const fromCache = (token: string): Actor | undefined => {
+    const hit = verified.get(token);
+    if (hit === undefined) return undefined;
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
+    // The same checks jose makes (with the same tolerance): an expired token is verified again, and fails there.
+    if (nowMs - hit.cachedAt >= cacheMaxAgeMs || hit.exp <= now - tolerance || (hit.nbf !== undefined && hit.nbf > now + tolerance)) {
+      verified.delete(token);
+      return undefined;
+    }
+    return hit.actor;
+  };
+  const remember = (token: string, payload: unknown, actor: Actor): void => {
+    if (cacheSize <= 0) return;
+    const { exp, nbf } = payload as { exp?: unknown; nbf?: unknown };
+    if (typeof exp !== 'number') return;
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+    verified.set(token, { actor, exp, nbf: typeof nbf === 'number' ? nbf : undefined, cachedAt: Date.now() });
+  };
   const verifyOptions: JWTVerifyOptions = {
     requiredClaims: ['exp', 'sub'],
-    clockTolerance: options.clockToleranceSeconds ?? 5,
+    clockTolerance: tolerance,
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
@@ -108,6 +145,8 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
 
   return {
     async verify(token: string): Promise<Actor> {
+      const cached = fromCache(token);
+      if (cached) return cached;
       if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
         throw unauthorized('INVALID_TOKEN', 'The bearer token is not a compact JWT.');
       }
@@ -122,12 +161,14 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
         const fields = claims.error.issues.map((issue) => issue.path.join('.') || '(token)').join(', ');
         throw unauthorized('INVALID_TOKEN', `The token lacks valid Hearth claims (${fields}).`);
       }
-      return createActor({
+      const actor = createActor({
         userId: claims.data.sub,
         tenantId: claims.data.tenant,
         roles: claims.data.roles.filter((role): role is Role => isRole(role)),
         brands: claims.data.brands,
       });
+      remember(token, payload, actor);
+      return actor;
     },
   };
 }

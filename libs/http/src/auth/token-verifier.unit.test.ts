@@ -94,6 +94,56 @@ describe('createTokenVerifier (HS256)', () => {
     expect(await rejection(strict.verify(await testToken({}, { issuer: 'https://id.hearth.test' })))).toMatchObject({ status: 401, code: 'INVALID_TOKEN', message: expect.stringMatching(/aud/) });
   });
 
+  describe('verified-token cache', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('answers a token it verified before with the same caller, without verifying it again', async () => {
+      const cached = createTokenVerifier({ mode: 'hs256', secret: TEST_SECRET });
+      const token = await testToken({ sub: 'u-cache' });
+      const first = await cached.verify(token);
+      expect(await cached.verify(token)).toBe(first);
+      // another token of the same user is verified on its own
+      const other = await cached.verify(await testToken({ sub: 'u-cache' }, { issuedAt: now() - 1 }));
+      expect(other).not.toBe(first);
+      expect(other.userId).toBe('u-cache');
+    });
+
+    it('verifies again once the token has expired (exp plus tolerance) or the entry is older than maxAgeMs', async () => {
+      const cached = createTokenVerifier({ mode: 'hs256', secret: TEST_SECRET, clockToleranceSeconds: 5, verifiedTokenCache: { maxAgeMs: 60_000 } });
+      const token = await testToken({}, { ttl: '1h' });
+      const first = await cached.verify(token);
+      const realNow = Date.now();
+      // jose keeps the real clock (it runs outside the test realm), so a bypassed cache shows as a fresh caller object
+      jest.spyOn(Date, 'now').mockReturnValue(realNow + 59_000);
+      expect(await cached.verify(token)).toBe(first);
+      jest.spyOn(Date, 'now').mockReturnValue(realNow + 61_000);
+      const second = await cached.verify(token);
+      expect(second).not.toBe(first);
+      expect(await cached.verify(token)).toBe(second);
+      jest.spyOn(Date, 'now').mockReturnValue(realNow + 3_600_000 + 6_000);
+      expect(await cached.verify(token)).not.toBe(second);
+    });
+
+    it('never caches failures, and size 0 verifies every request', async () => {
+      const uncached = createTokenVerifier({ mode: 'hs256', secret: TEST_SECRET, verifiedTokenCache: { size: 0 } });
+      const token = await testToken();
+      expect(await uncached.verify(token)).not.toBe(await uncached.verify(token));
+      const bad = await testToken({}, { secret: DEFAULT_DEVELOPMENT_JWT_SECRET });
+      expect(await rejection(verifier.verify(bad))).toMatchObject({ code: 'INVALID_TOKEN' });
+      expect(await rejection(verifier.verify(bad))).toMatchObject({ code: 'INVALID_TOKEN' });
+    });
+
+    it('evicts the oldest entry when full', async () => {
+      const small = createTokenVerifier({ mode: 'hs256', secret: TEST_SECRET, verifiedTokenCache: { size: 2 } });
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((sub) => testToken({ sub })));
+      const actorA = await small.verify(a!);
+      const actorB = await small.verify(b!);
+      await small.verify(c!);
+      expect(await small.verify(b!)).toBe(actorB);
+      expect(await small.verify(a!)).not.toBe(actorA);
+    });
+  });
+
   it('refuses a secret shorter than 256 bits', () => {
     expect(() => createTokenVerifier({ mode: 'hs256', secret: 'short' })).toThrow(AuthConfigError);
   });

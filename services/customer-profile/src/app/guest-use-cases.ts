@@ -66,7 +66,8 @@ export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity:
   if (!ownerId) return undefined;
   let current = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
   if (current.state.tenantId !== caller.tenantId) return undefined;
-  if (!current.state.identities.some((i) => identityKey(i) === identityKey(identity))) return undefined; // stale claim
+  const key = identityKey(identity);
+  if (!current.state.identities.some((i) => identityKey(i) === key)) return undefined; // stale claim
   const seen = new Set([ownerId]);
   while (current.state.status === 'merged' && current.state.mergedInto && !seen.has(current.state.mergedInto.survivorId) && seen.size < 16) {
     const next = current.state.mergedInto.survivorId;
