@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { migrateWithLock } from '@hearth/postgres';
 import type pg from 'pg';
 import { InvalidArgumentError } from '../errors';
 import { SubjectErasedError, type MasterKey, type SubjectKeyStore } from './subject-keys';
@@ -23,20 +24,18 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   static async connect({ pool, schema, masterKey }: { pool: pg.Pool; schema: string; masterKey: MasterKey }): Promise<PostgresSubjectKeyStore> {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InvalidArgumentError('schema', `'${schema}' is not a lower-case PostgreSQL identifier`);
     const store = new PostgresSubjectKeyStore(pool, schema, masterKey);
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch(ignoreConcurrentCreate);
-    await pool
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${store.table} (
-           subject_id text PRIMARY KEY,
-           tenant_id text NOT NULL,
-           kek_id text,
-           wrapped_key bytea,
-           created_at timestamptz NOT NULL DEFAULT now(),
-           destroyed_at timestamptz,
-           CHECK ((wrapped_key IS NULL) = (destroyed_at IS NOT NULL))
-         )`,
-      )
-      .catch(ignoreConcurrentCreate);
+    await migrateWithLock(pool, `hearth-subject-keys:${schema}`, [
+      `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+      `CREATE TABLE IF NOT EXISTS ${store.table} (
+         subject_id text PRIMARY KEY,
+         tenant_id text NOT NULL,
+         kek_id text,
+         wrapped_key bytea,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         destroyed_at timestamptz,
+         CHECK ((wrapped_key IS NULL) = (destroyed_at IS NOT NULL))
+       )`,
+    ]);
     return store;
   }
 
@@ -86,7 +85,3 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   }
 }
 
-function ignoreConcurrentCreate(error: unknown): void {
-  // two instances creating the same schema/table at once: the loser's unique violation is harmless
-  if ((error as { code?: string }).code !== '23505') throw error;
-}

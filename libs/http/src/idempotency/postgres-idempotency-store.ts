@@ -1,3 +1,4 @@
+import { migrateWithLock } from '@hearth/postgres';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, DEFAULT_IN_FLIGHT_TIMEOUT_MS } from './idempotency-store';
@@ -58,13 +59,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   private async migrate(schema: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Concurrent CREATE … IF NOT EXISTS can still collide in the catalog; serialise the migration per schema.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth_http_idempotency:${schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    // Concurrent CREATE … IF NOT EXISTS can still collide in the catalog; serialise the migration per schema.
+    await migrateWithLock(this.pool, `hearth_http_idempotency:${schema}`, [
+      `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
         tenant_id text NOT NULL,
         route text NOT NULL,
         idempotency_key text NOT NULL,
@@ -76,16 +74,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
         locked_until timestamptz NOT NULL,
         expires_at timestamptz NOT NULL,
         PRIMARY KEY (tenant_id, route, idempotency_key)
-      )`);
-      await client.query(`CREATE INDEX IF NOT EXISTS ${TABLE}_expires_at ON ${this.table} (expires_at)`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${TABLE}_expires_at ON ${this.table} (expires_at)`,
+    ]);
   }
+
 
   async begin(scope: IdempotencyScope, fingerprint: string): Promise<IdempotencyBegin> {
     // A record can vanish between the claim and the read (released or purged); then claim again.

@@ -1,3 +1,4 @@
+import { migrateWithLock } from '@hearth/postgres';
 import pg from 'pg';
 import { InvalidMessagingOptionError } from '../errors';
 import { assertPosition, type CheckpointStore } from './checkpoint-store';
@@ -48,25 +49,17 @@ export class PostgresCheckpointStore implements CheckpointStore {
   }
 
   private async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // concurrent starts of several instances must not race on CREATE
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth-checkpoints:${this.table}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    // concurrent starts of several instances must not race on CREATE
+    await migrateWithLock(this.pool, `hearth-checkpoints:${this.table}`, [
+      `CREATE SCHEMA IF NOT EXISTS "${this.schema}"`,
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
         name text PRIMARY KEY,
         position bigint NOT NULL CHECK (position >= 0),
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      )`,
+    ]);
   }
+
 
   async load(name: string): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.table} WHERE name = $1`, [name]);

@@ -1,3 +1,4 @@
+import { migrateWithLock } from '@hearth/postgres';
 import pg from 'pg';
 import { DuplicateEventIdError, InvalidArgumentError, StreamNotFoundError, WrongExpectedVersionError } from '../../errors';
 import { ChangeSignal, subscribe } from '../../subscription';
@@ -136,19 +137,9 @@ export class PostgresEventStore implements EventStore {
 
   /** Creates or upgrades the schema. Safe to run concurrently from several instances. */
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`hearth-event-store:${this.schema}`]);
-      for (const sql of migrationSql(this.schema)) await client.query(sql);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await migrateWithLock(this.pool, `hearth-event-store:${this.schema}`, migrationSql(this.schema));
   }
+
 
   async appendToStream(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const { category } = parseStreamName(stream);

@@ -1,0 +1,1 @@
+export { migrateWithLock, withTransaction } from './transactions';
