@@ -8,7 +8,7 @@ import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
 import { createProfileHttpApp } from './adapters/http';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
-import { createGuestSearch, createGuestSearchProjection, guestSearchErasureHook } from './adapters/read-models';
+import { createGuestSearch, createGuestSearchProjection, createMergeProposalList, createMergeProposalsProjection, guestSearchErasureHook } from './adapters/read-models';
 import { toIntegrationEvent } from './app/integration-events.mapper';
 import { createProfileContext } from './app/profile-context';
 import { configSchema } from './config';
@@ -56,6 +56,13 @@ export async function main(telemetry: Telemetry): Promise<void> {
     onError: (error, context) => logger.warn({ err: error, position: context.position, attempt: context.attempt }, 'guest-search projection retrying'),
   });
   await searchProjection.start();
+  // The steward's work list: merge proposals by status (ids only; reads the raw store).
+  const proposalsProjection = createMergeProposalsProjection({
+    events,
+    store: readModels,
+    onError: (error) => logger.warn({ err: error }, 'merge-proposals projection retrying'),
+  });
+  await proposalsProjection.start();
 
   // No dual writes: the forwarder relays the raw (encrypted) store's guest events from a durable checkpoint.
   const forwarder = createForwarder({
@@ -75,6 +82,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
     ctx,
     auth: authOptionsFromEnv({ JWT_SECRET: config.JWT_SECRET, JWT_JWKS_URL: config.JWT_JWKS_URL, JWT_ISSUER: config.JWT_ISSUER, JWT_AUDIENCE: config.JWT_AUDIENCE, NODE_ENV: config.NODE_ENV }),
     idempotencyStore,
+    proposals: createMergeProposalList(readModels),
     search: createGuestSearch(readModels, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
     logger,
     readiness: {
@@ -102,6 +110,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
     await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE });
     await forwarder.stop();
     await searchProjection.stop();
+    await proposalsProjection.stop();
     await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
     await events.close();
     await readModels.close();

@@ -1,3 +1,4 @@
+import type { MergeProposalList } from '../read-models/merge-proposals.read-model';
 import { createApp, MemoryIdempotencyStore } from '@hearth/http';
 import type { AuthOptions, HttpLogger, IdempotencyStore, RateLimitOptions, ReadinessChecks, TokenVerifier } from '@hearth/http';
 import type { Express } from 'express';
@@ -28,6 +29,8 @@ export type ProfileHttpAppOptions = {
   defaultCountry?: string;
   rateLimit?: RateLimitOptions;
   trustProxy?: boolean | number | string;
+  /** The merge-proposals read model, for `GET /v1/merge-proposals`. */
+  proposals?: MergeProposalList;
   /** Raw Express additions (e.g. `/metrics`), passed to `createApp`. */
   configure?: (app: Express) => void;
 };
@@ -47,6 +50,7 @@ export function createProfileHttpApp(options: ProfileHttpAppOptions): Express {
   const deps = {
     ctx,
     ...(options.search ? { search: options.search } : {}),
+    ...(options.proposals ? { proposals: options.proposals } : {}),
     ...(options.defaultCountry ? { defaultCountry: options.defaultCountry } : {}),
   };
   const routes = [...guestRoutes(deps), ...mergeProposalRoutes(deps), ...tenantRoutes(deps)].map(withDomainErrors);

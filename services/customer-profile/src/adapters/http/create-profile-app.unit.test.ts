@@ -138,6 +138,7 @@ describe('createProfileHttpApp', () => {
         'POST /v1/guests/{survivorId}/unmerge',
         'GET /v1/guests/{guestId}/export',
         'POST /v1/guests/{guestId}/erase',
+        'GET /v1/merge-proposals',
         'GET /v1/merge-proposals/{proposalId}',
         'POST /v1/merge-proposals/{proposalId}/accept',
         'POST /v1/merge-proposals/{proposalId}/reject',

@@ -1,5 +1,5 @@
 import { StreamNotFoundError, type StoredEvent } from '@hearth/event-store';
-import { route } from '@hearth/http';
+import { HttpError, route } from '@hearth/http';
 import type { RouteDefinition } from '@hearth/http';
 import { z } from 'zod';
 import { acceptMergeProposal, rejectMergeProposal } from '../../app/merge-proposal-use-cases';
@@ -53,18 +53,44 @@ async function loadProposal(ctx: ProfileContext, rs: RequestScope, proposalId: s
 }
 
 /**
- * Merge proposals recorded by identity resolution. Listing open proposals needs a read model (not
- * built yet); a proposal is read, accepted or rejected by id (the id comes with the `ambiguous`
- * resolution).
+ * Merge proposals recorded by identity resolution: listed by status from the merge-proposals read
+ * model (when configured), and read, accepted or rejected by id (the id also comes with the
+ * `ambiguous` resolution).
  */
-export function mergeProposalRoutes({ ctx }: ProfileRouteDeps): RouteDefinition[] {
+export function mergeProposalRoutes({ ctx, proposals }: ProfileRouteDeps): RouteDefinition[] {
   const params = z.object({ proposalId: proposalIdSchema });
   const responses = {
     200: { description: 'The proposal', body: mergeProposalViewSchema, headers: { ETag: 'Stream version of the proposal' } },
     404: { description: 'PROPOSAL_NOT_FOUND (also for proposals about guests outside your brands)' },
   } as const;
 
+  const listItem = z.object({ proposalId: z.string(), status: z.enum(['open', 'accepted', 'rejected']), guestIds: z.array(z.string()), reason: z.string(), proposedAt: z.string(), survivorId: z.string().optional() });
   return [
+    route(
+      {
+        method: 'get',
+        path: '/v1/merge-proposals',
+        summary: 'List merge proposals by status (a data steward’s work list)',
+        description: 'Oldest first, cursor-paged. Proposals about guests outside your brands are left out, so a page can hold fewer than `limit` items.',
+        tags: ['merge-proposals'],
+        roles: STEWARD_ROLES,
+        headers: callerHeadersSchema,
+        query: z.object({ status: z.enum(['open', 'accepted', 'rejected']).default('open'), cursor: z.string().max(2000).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        responses: { 200: { description: 'A page of proposals', body: z.object({ items: z.array(listItem), nextCursor: z.string().optional() }) }, 400: { description: 'LISTING_NOT_AVAILABLE' } },
+      },
+      async ({ actor, headers, query, correlationId, requestId }) => {
+        if (!proposals) throw new HttpError({ status: 400, code: 'LISTING_NOT_AVAILABLE', detail: 'This instance has no merge-proposals read model: read proposals by id.' });
+        const rs = await requestScope(ctx, { actor, headers, correlationId, requestId });
+        const page = await proposals.list(rs.caller.tenantId, { status: query.status, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+        const items = [];
+        for (const doc of page.items) {
+          const visible = await Promise.all(doc.guestIds.map((id) => isVisible(ctx, rs, id)));
+          if (visible.every(Boolean)) items.push({ proposalId: doc.id, status: doc.status, guestIds: doc.guestIds, reason: doc.reason, proposedAt: doc.proposedAt, ...(doc.survivorId ? { survivorId: doc.survivorId } : {}) });
+        }
+        return { status: 200, body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+      },
+    ),
+
     route(
       { method: 'get', path: '/v1/merge-proposals/:proposalId', summary: 'Get a merge proposal', tags: ['merge-proposals'], roles: STEWARD_ROLES, headers: callerHeadersSchema, params, responses },
       async ({ actor, headers, params: p, correlationId, requestId }) => {

@@ -1,3 +1,4 @@
+import type { MergeProposalList } from '../read-models/merge-proposals.read-model';
 import { CryptoShreddingEventStore, MemoryEventStore, MemorySubjectKeyStore } from '@hearth/event-store';
 import { problemDetailsSchema, signHs256Token } from '@hearth/http';
 import type { HttpLogger, Role } from '@hearth/http';
@@ -63,7 +64,7 @@ export type ProfileTestApp = {
  * guest view, `outlet` keeps its guests private; attributes `vip` (boolean), `roomType` (string),
  * `anniversary` (date).
  */
-export async function profileTestApp(options: { search?: GuestSearch; defaultCountry?: string } = {}): Promise<ProfileTestApp> {
+export async function profileTestApp(options: { search?: GuestSearch; defaultCountry?: string; proposals?: MergeProposalList } = {}): Promise<ProfileTestApp> {
   const inner = new MemoryEventStore();
   const store = new CryptoShreddingEventStore(inner, { keys: new MemorySubjectKeyStore(), personalData: GUEST_PERSONAL_DATA });
   let ids = 0;

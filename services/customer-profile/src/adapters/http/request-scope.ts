@@ -1,3 +1,4 @@
+import type { MergeProposalList } from '../read-models/merge-proposals.read-model';
 import { assertBrand, HttpError, validationError } from '@hearth/http';
 import type { Actor } from '@hearth/http';
 import { currentTraceHeaders } from '@hearth/observability';
@@ -91,6 +92,8 @@ export type ProfileRouteDeps = {
   ctx: ProfileContext;
   /** The search read model; without it `GET /v1/guests?q=` answers 400 (only `identifier=` lookups). */
   search?: GuestSearch;
+  /** The merge-proposals read model; without it `GET /v1/merge-proposals` answers 400 (read by id only). */
+  proposals?: MergeProposalList;
   /** Country for phone numbers given without a country code (ISO 3166-1 alpha-2), e.g. `PT`. */
   defaultCountry?: string;
 };

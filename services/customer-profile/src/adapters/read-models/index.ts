@@ -17,3 +17,11 @@ export type { GuestSearchProjectionOptions } from './guest-search.projection';
 export { createGuestSearch, searchIntentOf } from './guest-search.query';
 export type { SearchIntent } from './guest-search.query';
 export { guestSearchErasureHook } from './guest-search.erasure';
+export {
+  createMergeProposalList,
+  createMergeProposalsProjection,
+  mergeProposalDocuments,
+  MERGE_PROPOSALS_PROJECTION,
+  projectMergeProposal,
+} from './merge-proposals.read-model';
+export type { MergeProposalDocument, MergeProposalList } from './merge-proposals.read-model';
