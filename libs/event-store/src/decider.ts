@@ -43,6 +43,12 @@ export type HandleCommandOptions<E extends DomainEvent> = {
 export type HandleCommandStateOptions<S> = {
   /** Load from snapshots (see snapshots.ts). */
   snapshots?: SnapshotPolicy<S>;
+  /**
+   * Checks the folded state before anything else (even the pinned-version comparison) and throws to
+   * refuse, e.g. a tenant or existence check that must answer "not found" rather than "version
+   * mismatch". Runs on the state that is read anyway: no extra read.
+   */
+  assertState?: (state: S, streamVersion: number | undefined) => void;
 };
 
 export type HandleCommandResult<S, E> = {
@@ -110,6 +116,7 @@ export async function handleCommand<S, C, E extends DomainEvent>(
   const maxRetries = pinned === undefined ? (options.maxRetries ?? 3) : 0;
   for (let attempt = 0; ; attempt++) {
     const { state, streamVersion } = await aggregateStream(store, stream, decider, options);
+    options.assertState?.(state, streamVersion);
     if (pinned !== undefined && pinned !== (streamVersion ?? 'no_stream')) {
       throw new WrongExpectedVersionError(stream, pinned, streamVersion);
     }

@@ -80,6 +80,20 @@ describe('handleCommand', () => {
     expect(await store.streamVersion('stays-g1')).toBe(1);
   });
 
+  it('runs assertState on the folded state before the pinned-version check, and writes nothing when it throws', async () => {
+    await handleCommand(store, stays, 'stays-g1', { type: 'RecordStay', stayId: 's1', nights: 2 }, { metadata });
+    const seen: (number | undefined)[] = [];
+    const notYours = () => {
+      throw new StayNotFound('not yours');
+    };
+    await expect(
+      handleCommand(store, stays, 'stays-g1', { type: 'RecordStay', stayId: 's2', nights: 1 }, { metadata, expectedVersion: 7, assertState: notYours }),
+    ).rejects.toBeInstanceOf(StayNotFound);
+    await handleCommand(store, stays, 'stays-g1', { type: 'RecordStay', stayId: 's2', nights: 1 }, { metadata, assertState: (_s, v) => void seen.push(v) });
+    expect(seen).toEqual([0]);
+    expect(await store.streamVersion('stays-g1')).toBe(1);
+  });
+
   it('retries on a concurrent write when no version was pinned, and deciding again sees the winner', async () => {
     const racing: EventStore = Object.create(store);
     let raced = false;

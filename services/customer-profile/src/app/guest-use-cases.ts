@@ -12,16 +12,22 @@ export type LoadedGuest = { state: GuestState; version: number };
 /** Loads a guest of the caller's tenant. A guest of another tenant is "not found", never revealed. */
 export async function loadGuest(ctx: ProfileContext, caller: Caller, guestId: string): Promise<LoadedGuest> {
   const { state, streamVersion } = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
-  if (streamVersion === undefined || state.status === 'none' || state.tenantId !== caller.tenantId) {
-    throw new GuestError('GUEST_NOT_FOUND', `guest ${guestId} not found`);
-  }
-  return { state, version: streamVersion };
+  requireGuestOfTenant(caller, guestId)(state, streamVersion);
+  return { state, version: streamVersion! };
 }
 
+/** A guest of another tenant (or none at all) is "not found", before any version check or write. */
+const requireGuestOfTenant = (caller: Caller, guestId: string) => (state: GuestState, version: number | undefined) => {
+  if (version === undefined || state.status === 'none' || state.tenantId !== caller.tenantId) {
+    throw new GuestError('GUEST_NOT_FOUND', `guest ${guestId} not found`);
+  }
+};
+
 async function runGuestCommand(ctx: ProfileContext, caller: Caller, guestId: string, command: GuestCommand, expectedVersion?: number) {
-  if (command.type !== 'RegisterGuest') await loadGuest(ctx, caller, guestId); // tenant check before any write
   const result = await handleCommand(ctx.store, guestDecider, guestStream(guestId), command, {
     metadata: metadataOf(ctx, caller, { guestId }),
+    // the tenant check runs on the state handleCommand reads anyway (one read per write, not two)
+    ...(command.type !== 'RegisterGuest' ? { assertState: requireGuestOfTenant(caller, guestId) } : {}),
     ...(expectedVersion !== undefined ? { expectedVersion } : {}),
   });
   return { state: result.state, version: result.streamVersion ?? -1, changed: result.events.length > 0 };

@@ -19,7 +19,8 @@ import {
 } from '../../validation';
 import { checkExpectedVersion, sliceStream } from '../shared';
 
-type StoredRecord = StoredEvent & { category: string; dataJson: string; metadataJson: string };
+/** Kept serialised (data and metadata as JSON), so callers can never mutate stored history. */
+type StoredRecord = Omit<StoredEvent, 'data' | 'metadata'> & { category: string; dataJson: string; metadataJson: string };
 
 /**
  * In-memory EventStore for fast unit tests. Passes the same conformance suite as the real adapters.
@@ -54,8 +55,6 @@ export class MemoryEventStore implements EventStore {
       const record: StoredRecord = {
         eventId: e.eventId,
         type: e.type,
-        data: undefined,
-        metadata: undefined as never,
         streamName: stream,
         streamVersion: existing.length,
         globalPosition: this.log.length + 1,

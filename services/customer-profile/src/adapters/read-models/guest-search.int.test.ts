@@ -80,8 +80,8 @@ describe('guest search on PostgreSQL', () => {
     const andre = await register('André', 'Silva');
     const rui = await register('Rui', 'Andrade');
 
-    await eventually(async () => expect(await ids('zoe')).toEqual([zoe]));
-    await eventually(async () => expect(await ids('an')).toEqual([ana, rui, andre]));
+    await eventually(async () => expect(await ids('zoe')).toEqual([zoe]), { timeoutMs: 15_000 });
+    await eventually(async () => expect(await ids('an')).toEqual([ana, rui, andre]), { timeoutMs: 15_000 });
     expect(await ids('QUINTAN')).toEqual([zoe]);
     expect(await ids('zoë quin')).toEqual([zoe]);
     expect(await ids('zoe.quintanilha@example.org')).toEqual([zoe]);
