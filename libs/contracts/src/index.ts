@@ -40,3 +40,4 @@ export {
 } from './json-schema';
 export type { ExportJsonSchemasResult, JsonSchemaCheck, JsonSchemaVerification } from './json-schema';
 export { allContracts, hearthContracts, guestRegisteredV1, lifecycleStages } from './events';
+export * from './rpc/customer-profile.rpc';

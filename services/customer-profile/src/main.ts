@@ -7,6 +7,7 @@ import { createLogger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
 import { createProfileHttpApp } from './adapters/http';
+import { createDirectoryResponders } from './adapters/nats/directory.responders';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
 import { createGuestSearch, createGuestSearchProjection, createMergeProposalList, createMergeProposalsProjection, guestSearchErasureHook } from './adapters/read-models';
 import { toIntegrationEvent } from './app/integration-events.mapper';
@@ -76,7 +77,10 @@ export async function main(telemetry: Telemetry): Promise<void> {
   });
   forwarder.start();
 
-  const responder = createResolveResponder(messaging, ctx, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {});
+  const responders = [
+    createResolveResponder(messaging, ctx, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
+    ...createDirectoryResponders(messaging, ctx),
+  ];
 
   const app = createProfileHttpApp({
     ctx,
@@ -107,7 +111,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
     logger.info({ signal }, 'shutting down');
     clearInterval(purgeTimer);
     await http.close();
-    await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE });
+    for (const responder of responders) await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE });
     await forwarder.stop();
     await searchProjection.stop();
     await proposalsProjection.stop();

@@ -74,6 +74,11 @@ export type GuestState = {
 
 export const preferenceKey = (p: { key: string; scope: PreferenceScope; brandId?: string }) => `${p.scope}:${p.brandId ?? ''}:${p.key}`;
 export const consentKey = (c: { brandId: string; purpose: string; channel: string }) => `${c.brandId}:${c.purpose}:${c.channel}`;
+/** The parts of a `consentKey` (brand ids, purposes and channels never contain `:`). */
+export function parseConsentKey(key: string): { brandId: string; purpose: string; channel: string } {
+  const [brandId = '', purpose = '', channel = ''] = key.split(':');
+  return { brandId, purpose, channel };
+}
 
 /** The profile as the guest's view shows it: own values with merged-in winners applied. */
 export function effectiveProfile(state: GuestState): ProfileWithProvenance | undefined {

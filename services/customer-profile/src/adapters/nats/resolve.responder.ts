@@ -1,5 +1,5 @@
+import { RESOLVE_GUEST_SUBJECT, resolveGuestRequestSchema, type ResolveGuestReply, type ResolveGuestRequest } from '@hearth/contracts';
 import type { Messaging, Responder } from '@hearth/messaging';
-import { z } from 'zod';
 import { resolveGuest } from '../../app/guest-use-cases';
 import type { ProfileContext } from '../../app/profile-context';
 import { normaliseIdentity } from '../../domain/identifiers';
@@ -9,24 +9,12 @@ import { normaliseIdentity } from '../../domain/identifiers';
  * or a touchpoint names its guest by e-mail). Request/reply subjects live under `rpc.` because the
  * service's JetStream stream owns `hearth.customer-profile.>` and would answer a request there itself.
  * Callers are Hearth services on the internal NATS network: they state the tenant they act for.
+ * The request and reply schemas are contracts (`@hearth/contracts`, customer-profile.rpc).
  */
-export const RESOLVE_SUBJECT = 'rpc.customer-profile.resolve';
-
-export const resolveRequestSchema = z.object({
-  tenantId: z.string().min(1),
-  identifiers: z.array(z.object({ type: z.string(), value: z.string(), system: z.string().optional() })).min(1).max(20),
-  /** The calling service or integration, e.g. `service:timeline`. */
-  actor: z.string().min(1),
-  brandId: z.string().min(1).optional(),
-  channel: z.string().min(1).optional(),
-  correlationId: z.string().min(1).optional(),
-  defaultCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
-});
-export type ResolveRequest = z.infer<typeof resolveRequestSchema>;
-
-export type ResolveReply =
-  | { outcome: 'matched' | 'created'; guestId: string }
-  | { outcome: 'ambiguous'; candidates: { guestId: string; matchedBy: string[] }[]; proposalId: string };
+export const RESOLVE_SUBJECT = RESOLVE_GUEST_SUBJECT;
+export const resolveRequestSchema = resolveGuestRequestSchema;
+export type ResolveRequest = ResolveGuestRequest;
+export type ResolveReply = ResolveGuestReply;
 
 export function createResolveResponder(messaging: Messaging, ctx: ProfileContext, options: { defaultCountry?: string; subject?: string } = {}): Responder {
   return messaging.createResponder<ResolveRequest, ResolveReply>({
