@@ -39,5 +39,5 @@ export {
   verifyJsonSchemas,
 } from './json-schema';
 export type { ExportJsonSchemasResult, JsonSchemaCheck, JsonSchemaVerification } from './json-schema';
-export { allContracts, hearthContracts, guestRegisteredV1, lifecycleStages } from './events';
+export * from './events';
 export * from './rpc/customer-profile.rpc';

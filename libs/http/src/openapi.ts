@@ -43,9 +43,12 @@ const READY_SCHEMA: JsonSchema = {
   required: ['status', 'checks'],
 };
 
-/** `/v1/tickets/:ticketId` → `/v1/tickets/{ticketId}`. */
+/**
+ * `/v1/tickets/:ticketId` → `/v1/tickets/{ticketId}`. Characters escaped for path-to-regexp v8 are literal:
+ * `/v1/touchpoints\\:batch` (a custom method) → `/v1/touchpoints:batch`.
+ */
 export function openApiPath(expressPath: string): string {
-  return expressPath.replace(/[:*]([A-Za-z_$][A-Za-z0-9_$]*)/g, '{$1}');
+  return expressPath.replace(/(?<!\\)[:*]([A-Za-z_$][A-Za-z0-9_$]*)/g, '{$1}').replace(/\\(.)/g, '$1');
 }
 
 /** `post` + `/v1/tickets/:ticketId/escalate` → `postV1TicketsByTicketIdEscalate`. */

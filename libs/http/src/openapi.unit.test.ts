@@ -114,6 +114,8 @@ describe('buildOpenApiDocument', () => {
 
   it('derives paths and operation ids', () => {
     expect(openApiPath('/v1/guests/:guestId/visits/:visitId')).toBe('/v1/guests/{guestId}/visits/{visitId}');
+    expect(openApiPath('/v1/touchpoints\\:batch')).toBe('/v1/touchpoints:batch');
+    expect(openApiPath('/v1/guests/:guestId\\:merge')).toBe('/v1/guests/{guestId}:merge');
     expect(defaultOperationId('post', '/v1/tickets/:ticketId/escalate')).toBe('postV1TicketsByTicketIdEscalate');
     expect(defaultOperationId('get', '/v1/loyalty-accounts')).toBe('getV1LoyaltyAccounts');
   });

@@ -16,6 +16,8 @@ export const configSchema = z.object({
   IDENTITY_PEPPER: secret(z.string().min(16)).default('development-only-identity-pepper'),
   /** Country used to read phone numbers given without a country code (ISO 3166-1 alpha-2). */
   DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/).optional(),
+  /** Subject prefix of this service's request/reply (`<prefix>.resolve` …); only isolated test stacks change it. */
+  CUSTOMER_PROFILE_RPC_PREFIX: z.string().regex(/^rpc(\.[A-Za-z0-9_-]+)+$/).default('rpc.customer-profile'),
   JWT_SECRET: secret(z.string().min(32)).optional(),
   JWT_JWKS_URL: url({ protocols: ['https', 'http'] }).optional(),
   JWT_ISSUER: z.string().optional(),

@@ -1,26 +1,45 @@
-import { hearthContracts } from '@hearth/contracts';
+import cluster from 'node:cluster';
+import { hearthContracts, rpcSubjects } from '@hearth/contracts';
 import { loadConfig } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { authOptionsFromEnv, PostgresIdempotencyStore, startHttpServer } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
-import { createLogger, type Telemetry } from '@hearth/observability';
+import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
+import { z } from 'zod';
 import { createProfileHttpApp } from './adapters/http';
 import { createDirectoryResponders } from './adapters/nats/directory.responders';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
 import { createGuestSearch, createGuestSearchProjection, createMergeProposalList, createMergeProposalsProjection, guestSearchErasureHook } from './adapters/read-models';
 import { toIntegrationEvent } from './app/integration-events.mapper';
 import { createProfileContext } from './app/profile-context';
-import { configSchema } from './config';
+import { configSchema, type ProfileConfig } from './config';
 import { GUEST_PERSONAL_DATA } from './domain/guest.events';
 
 const SERVICE = 'customer-profile';
 const DEVELOPMENT_DEFAULTS = ['ENCRYPTION_MASTER_KEY', 'IDENTITY_PEPPER'] as const;
 
-/** config → clients → stores → messaging → forwarder → responder → HTTP; SIGTERM/SIGINT stop it in reverse. */
+const mainConfigSchema = configSchema.extend({
+  /**
+   * Processes serving HTTP and NATS requests. 1 (default): this process does everything. Above 1: this
+   * process keeps the background work (forwarder, projections, purges) and forks that many node:cluster
+   * workers sharing the port, so requests use more than one core.
+   */
+  HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+});
+
+type Clients = Awaited<ReturnType<typeof connectClients>>;
+/** A running part of the service and how to stop it; stopped in reverse start order. */
+type Stop = () => Promise<unknown>;
+
+/**
+ * config → clients → background work (forwarder, projections, purges) → request side (NATS responder,
+ * HTTP) in one process, or the background work here and the request side in HTTP_WORKERS forked
+ * workers; SIGTERM/SIGINT stop it in reverse.
+ */
 export async function main(telemetry: Telemetry): Promise<void> {
-  const config = loadConfig(configSchema, { serviceName: SERVICE });
+  const config = loadConfig(mainConfigSchema, { serviceName: SERVICE });
   const logger = createLogger({ serviceName: SERVICE });
   if (config.STRICT_PRODUCTION_CONFIG) {
     const defaults = configSchema.shape;
@@ -28,7 +47,29 @@ export async function main(telemetry: Telemetry): Promise<void> {
       if (config[name] === defaults[name].parse(undefined)) throw new Error(`${name} still has its development default`);
     }
   }
+  const clustered = config.HTTP_WORKERS > 1;
 
+  const clients = await connectClients(config, { ensureStreams: !clustered || cluster.isPrimary });
+  const stops: Stop[] = [];
+  let stopping = false;
+  const stop = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    for (const stopPart of stops.reverse()) await stopPart();
+    await clients.close();
+    await telemetry.shutdown();
+    process.exit(exitCode);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  if (!clustered || cluster.isPrimary) stops.push(...(await startBackgroundWork(clients, logger)));
+  if (!clustered || cluster.isWorker) stops.push(...(await serveRequests(clients, config, telemetry, logger)));
+  if (clustered && cluster.isPrimary) stops.push(forkHttpWorkers(config.HTTP_WORKERS, logger, () => void stop('an HTTP worker failed to start', 1)));
+}
+
+async function connectClients(config: ProfileConfig, { ensureStreams }: { ensureStreams: boolean }) {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
@@ -37,19 +78,22 @@ export async function main(telemetry: Telemetry): Promise<void> {
   const store = new CryptoShreddingEventStore(events, { keys, personalData: GUEST_PERSONAL_DATA, keyCache: { size: 200_000 } });
   const idempotencyStore = await PostgresIdempotencyStore.connect({ pool, schema });
   const readModels = await PostgresDocumentStore.connect({ pool, schema });
-
   const messaging = await connectMessaging({ servers: config.NATS_URL, name: SERVICE, contracts: hearthContracts });
-  await messaging.ensureStream({ service: SERVICE });
-  await messaging.ensureDeadLetterStream();
+  if (ensureStreams) {
+    await messaging.ensureStream({ service: SERVICE });
+    await messaging.ensureDeadLetterStream();
+  }
+  const close = async () => {
+    await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
+    await events.close();
+    await readModels.close();
+    await pool.end();
+  };
+  return { pool, events, store, idempotencyStore, readModels, messaging, close };
+}
 
-  const ctx = createProfileContext({
-    store,
-    destroyGuestKey: (guestId) => store.erase(guestId),
-    identityPepper: config.IDENTITY_PEPPER,
-    // the projection purges on GuestErased too; the hook makes search forget the guest before it catches up
-    erasureHooks: [guestSearchErasureHook(readModels)],
-  });
-
+/** Work that must run in exactly one process: projections, the integration-event forwarder, purges. */
+async function startBackgroundWork({ pool, events, store, idempotencyStore, readModels, messaging }: Clients, logger: Logger): Promise<Stop[]> {
   // Search needs clear names: the projection reads the decrypting store (and keeps its checkpoint with the documents).
   const searchProjection = createGuestSearchProjection({
     events: store,
@@ -72,22 +116,36 @@ export async function main(telemetry: Telemetry): Promise<void> {
     categories: ['guest'],
     map: toIntegrationEvent,
     publisher: messaging.createPublisher(),
-    checkpoints: await PostgresCheckpointStore.connect({ pool, schema }),
+    checkpoints: await PostgresCheckpointStore.connect({ pool, schema: events.schema }),
     onError: (error) => logger.warn({ err: error }, 'forwarder retrying'),
   });
   forwarder.start();
 
-  const responders = [
-    createResolveResponder(messaging, ctx, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
-    ...createDirectoryResponders(messaging, ctx),
-  ];
+  const purgeTimer = setInterval(() => void idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), 60 * 60 * 1000);
+  purgeTimer.unref();
+  return [() => searchProjection.stop(), () => proposalsProjection.stop(), () => forwarder.stop(), async () => clearInterval(purgeTimer)];
+}
+
+/** The request side: NATS responders and the HTTP API (in every HTTP worker). */
+async function serveRequests({ pool, store, idempotencyStore, readModels, messaging }: Clients, config: ProfileConfig, telemetry: Telemetry, logger: Logger): Promise<Stop[]> {
+  const ctx = createProfileContext({
+    store,
+    destroyGuestKey: (guestId) => store.erase(guestId),
+    identityPepper: config.IDENTITY_PEPPER,
+    // the projection purges on GuestErased too; the hook makes search forget the guest before it catches up
+    erasureHooks: [guestSearchErasureHook(readModels)],
+  });
+  const countryOption = config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {};
+
+  const subjects = rpcSubjects(config.CUSTOMER_PROFILE_RPC_PREFIX);
+  const responders = [createResolveResponder(messaging, ctx, { ...countryOption, subject: subjects.resolve }), ...createDirectoryResponders(messaging, ctx, { subjects })];
 
   const app = createProfileHttpApp({
     ctx,
     auth: authOptionsFromEnv({ JWT_SECRET: config.JWT_SECRET, JWT_JWKS_URL: config.JWT_JWKS_URL, JWT_ISSUER: config.JWT_ISSUER, JWT_AUDIENCE: config.JWT_AUDIENCE, NODE_ENV: config.NODE_ENV }),
     idempotencyStore,
     proposals: createMergeProposalList(readModels),
-    search: createGuestSearch(readModels, config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
+    search: createGuestSearch(readModels, countryOption),
     logger,
     readiness: {
       postgres: async () => void (await pool.query('SELECT 1')),
@@ -97,31 +155,34 @@ export async function main(telemetry: Telemetry): Promise<void> {
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
-    ...(config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {}),
+    ...countryOption,
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });
   logger.info({ port: http.port }, 'customer-profile listening');
-  const purgeTimer = setInterval(() => void idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), 60 * 60 * 1000);
-  purgeTimer.unref();
+  return [async () => { for (const responder of responders) await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE }); }, () => http.close()];
+}
 
+/**
+ * Forks the HTTP workers. A worker that dies after it was listening is replaced; one that dies before
+ * calls `failed` (a start-up error would only repeat). The returned stop ends them gracefully.
+ */
+function forkHttpWorkers(count: number, logger: Logger, failed: () => void): Stop {
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    clearInterval(purgeTimer);
-    await http.close();
-    for (const responder of responders) await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE });
-    await forwarder.stop();
-    await searchProjection.stop();
-    await proposalsProjection.stop();
-    await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
-    await events.close();
-    await readModels.close();
-    await pool.end();
-    await telemetry.shutdown();
-    process.exit(0);
+  const fork = () => {
+    const worker = cluster.fork();
+    let listening = false;
+    worker.once('listening', () => (listening = true));
+    worker.once('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ pid: worker.process.pid, code, signal }, 'HTTP worker exited');
+      if (listening) fork();
+      else failed();
+    });
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  for (let i = 0; i < count; i++) fork();
+  return async () => {
+    stopping = true;
+    const running = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined && !worker.isDead());
+    await Promise.all(running.map((worker) => new Promise((resolve) => worker!.once('exit', resolve).process.kill('SIGTERM'))));
+  };
 }

@@ -91,3 +91,8 @@ export const tenantDirectoryReplySchema = z.object({
   visibleBrands: z.record(z.string(), z.array(z.string())),
 });
 export type TenantDirectory = z.infer<typeof tenantDirectoryReplySchema>;
+
+/** The three subjects under another prefix (`<prefix>.resolve` …): for isolated test stacks sharing one NATS server. */
+export function rpcSubjects(prefix = 'rpc.customer-profile'): { resolve: string; guestSummary: string; tenantDirectory: string } {
+  return { resolve: `${prefix}.resolve`, guestSummary: `${prefix}.guest-summary`, tenantDirectory: `${prefix}.tenant-directory` };
+}

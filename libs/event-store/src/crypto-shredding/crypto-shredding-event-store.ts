@@ -1,5 +1,5 @@
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions } from '../types';
-import { decryptValue, encryptValue, ERASED, mapEncrypted, mapPaths, missingSubject, parsePath, containsEncrypted, type EncryptedValue } from './personal-data';
+import { collectSubjects, decryptValue, encryptValue, ERASED, mapEncrypted, mapPaths, missingSubject, parsePath } from './personal-data';
 import type { SubjectKeyStore } from './subject-keys';
 
 /** Which fields of an event type are personal, and whose they are. */
@@ -27,7 +27,8 @@ export type CryptoShreddingOptions = {
  */
 export class CryptoShreddingEventStore implements EventStore {
   private readonly rules: Map<string, { paths: (string | '*')[][]; subject: (event: NewEvent) => string | undefined }>;
-  private readonly cache = new Map<string, { key: Buffer | undefined; at: number }>();
+  /** Subject → its data key (`undefined`: erased or never created), shared by concurrent readers while it is fetched. */
+  private readonly cache = new Map<string, { key: Promise<Buffer | undefined>; at: number }>();
   private readonly cacheSize: number;
   private readonly cacheTtlMs: number;
 
@@ -60,15 +61,15 @@ export class CryptoShreddingEventStore implements EventStore {
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
-    return Promise.all((await this.inner.readStream(stream, options)).map((e) => this.reveal(e)));
+    return this.reveal(await this.inner.readStream(stream, options));
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
-    return Promise.all((await this.inner.readAll(options)).map((e) => this.reveal(e)));
+    return this.reveal(await this.inner.readAll(options));
   }
 
   async *subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
-    for await (const event of this.inner.subscribeToAll(options)) yield await this.reveal(event);
+    for await (const event of this.inner.subscribeToAll(options)) yield (await this.reveal([event]))[0]!;
   }
 
   streamVersion(stream: string): Promise<number | undefined> {
@@ -82,29 +83,37 @@ export class CryptoShreddingEventStore implements EventStore {
   /** Crypto-shreds a subject: destroys its key, so its personal data can never be read again. */
   async erase(subjectId: string): Promise<void> {
     await this.options.keys.destroyKey(subjectId);
-    this.cache.set(subjectId, { key: undefined, at: Date.now() });
+    this.cache.set(subjectId, { key: Promise.resolve(undefined), at: Date.now() });
   }
 
-  private async reveal(event: StoredEvent): Promise<StoredEvent> {
-    if (!containsEncrypted(event.data)) return event;
-    let erased = false;
-    const data = await mapEncrypted(event.data, async (value: EncryptedValue) => {
-      const key = await this.key(value.s);
-      if (!key) {
+  /** Decrypts a batch of events: each subject's key is looked up once, then every value is opened. */
+  private async reveal(events: StoredEvent[]): Promise<StoredEvent[]> {
+    const subjects = new Set<string>();
+    for (const event of events) collectSubjects(event.data, subjects);
+    if (subjects.size === 0) return events;
+    const keys = new Map(await Promise.all([...subjects].map(async (subject) => [subject, await this.key(subject)] as const)));
+    return events.map((event) => {
+      let erased = false;
+      const data = mapEncrypted(event.data, (value) => {
+        const key = keys.get(value.s);
+        if (key) return decryptValue(key, value);
         erased = true;
         return ERASED;
-      }
-      return decryptValue(key, value);
+      });
+      if (data === event.data) return event;
+      return { ...event, data, metadata: erased ? { ...event.metadata, personalDataErased: true } : event.metadata };
     });
-    return { ...event, data, metadata: erased ? { ...event.metadata, personalDataErased: true } : event.metadata };
   }
 
-  private async key(subjectId: string): Promise<Buffer | undefined> {
+  private key(subjectId: string): Promise<Buffer | undefined> {
     const cached = this.cache.get(subjectId);
     if (cached && Date.now() - cached.at < this.cacheTtlMs) return cached.key;
-    const key = await this.options.keys.getKey(subjectId);
+    const key = this.options.keys.getKey(subjectId);
+    const entry = { key, at: Date.now() };
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(subjectId, { key, at: Date.now() });
+    this.cache.set(subjectId, entry);
+    // a failed lookup is not remembered
+    key.catch(() => this.cache.get(subjectId) === entry && this.cache.delete(subjectId));
     return key;
   }
 }

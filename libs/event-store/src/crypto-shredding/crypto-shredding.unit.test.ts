@@ -113,6 +113,24 @@ describe('CryptoShreddingEventStore', () => {
     expect(await inner.streamVersion('guest-g1')).toBeUndefined();
   });
 
+  it('looks a subject key up once for all its values, shared by concurrent reads', async () => {
+    await store.appendToStream('guest-g1', [registered('g1'), registered('g1')]);
+    const reader = new CryptoShreddingEventStore(inner, { keys, personalData });
+    const getKey = jest.spyOn(keys, 'getKey');
+    const [first, second] = await Promise.all([reader.readStream('guest-g1'), reader.readStream('guest-g1')]);
+    expect(getKey).toHaveBeenCalledTimes(1);
+    expect(first!.map((e) => e.data)).toEqual([registered('g1').data, registered('g1').data]);
+    expect(second).toEqual(first);
+  });
+
+  it('does not remember a failed key lookup', async () => {
+    await store.appendToStream('guest-g1', [registered('g1')]);
+    const reader = new CryptoShreddingEventStore(inner, { keys, personalData });
+    jest.spyOn(keys, 'getKey').mockRejectedValueOnce(new Error('connection lost'));
+    await expect(reader.readStream('guest-g1')).rejects.toThrow('connection lost');
+    expect((await reader.readStream('guest-g1'))[0]!.data).toEqual(registered('g1').data);
+  });
+
   it('keeps decrypting live subscriptions', async () => {
     const abort = new AbortController();
     const seen: unknown[] = [];

@@ -63,23 +63,34 @@ function mapPath(node: unknown, steps: readonly (string | '*')[], i: number, rep
   return { ...record, [step]: mapPath(record[step], steps, i + 1, replace) };
 }
 
-/** Replaces every encrypted value anywhere in `data` by `reveal(value)`, asynchronously. */
-export async function mapEncrypted(data: unknown, reveal: (value: EncryptedValue) => Promise<unknown>): Promise<unknown> {
-  if (isEncryptedValue(data)) return reveal(data);
-  if (Array.isArray(data)) return Promise.all(data.map((child) => mapEncrypted(child, reveal)));
-  if (typeof data === 'object' && data !== null) {
-    const entries = await Promise.all(Object.entries(data).map(async ([k, v]) => [k, await mapEncrypted(v, reveal)] as const));
-    return Object.fromEntries(entries);
-  }
-  return data;
+/** Adds the subject of every encrypted value anywhere in `data` to `subjects`. */
+export function collectSubjects(data: unknown, subjects: Set<string>): void {
+  if (typeof data !== 'object' || data === null) return;
+  if (isEncryptedValue(data)) subjects.add(data.s);
+  else for (const child of Array.isArray(data) ? data : Object.values(data)) collectSubjects(child, subjects);
 }
 
-/** True when any encrypted value occurs in `data` (cheap pre-check before decrypting). */
-export function containsEncrypted(data: unknown): boolean {
-  if (isEncryptedValue(data)) return true;
-  if (Array.isArray(data)) return data.some(containsEncrypted);
-  if (typeof data === 'object' && data !== null) return Object.values(data).some(containsEncrypted);
-  return false;
+/**
+ * Replaces every encrypted value anywhere in `data` by `reveal(value)`. Arrays and objects without an
+ * encrypted value inside are returned as they are (not copied), so plain data costs no allocation.
+ */
+export function mapEncrypted(data: unknown, reveal: (value: EncryptedValue) => unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  if (isEncryptedValue(data)) return reveal(data);
+  if (Array.isArray(data)) {
+    const mapped = data.map((child) => mapEncrypted(child, reveal));
+    return mapped.some((child, i) => child !== data[i]) ? mapped : data;
+  }
+  const entries = Object.entries(data);
+  let changed = false;
+  for (const entry of entries) {
+    const mapped = mapEncrypted(entry[1], reveal);
+    if (mapped !== entry[1]) {
+      entry[1] = mapped;
+      changed = true;
+    }
+  }
+  return changed ? Object.fromEntries(entries) : data;
 }
 
 export function missingSubject(index: number, type: string): InvalidEventError {

@@ -1,0 +1,72 @@
+import type { DocumentStore, Filter } from '@hearth/read-models';
+import type { Arrival, EntryPage, EntryQuery, StoredGuestView, TimelineReadModel } from '../../app/read-model.port';
+import type { GuestViewState } from '../../domain/guest-view';
+import type { TimelineEntry } from '../../domain/timeline.types';
+import { indexedInstant } from './timeline.projection';
+import { arrivals, guestViews, timelineEntries, type ArrivalDocument, type GuestViewDocument } from './timeline.collections';
+
+const viewOf = (doc: GuestViewDocument): StoredGuestView => ({ guestId: doc.id, version: doc.version, state: JSON.parse(doc.json) as GuestViewState });
+
+const arrivalOf = (doc: ArrivalDocument): Arrival => ({
+  reservationId: doc.id,
+  guestId: doc.guestId,
+  propertyId: doc.propertyId,
+  arrivalDate: doc.arrivalDate,
+  departureDate: doc.departureDate,
+  status: doc.status,
+  brandId: doc.brandId,
+  scopeKey: doc.scopeKey,
+  entryId: doc.entryId,
+});
+
+/** The use cases' read side over the timeline's documents (`guest_views`, `timeline_entries`, `arrivals`). */
+export function createTimelineReadModel(store: DocumentStore): TimelineReadModel {
+  return {
+    async guestView(tenantId, guestId) {
+      const doc = await store.forTenant(tenantId).get(guestViews, guestId);
+      return doc ? viewOf(doc) : undefined;
+    },
+    async hasGuest(tenantId, guestId) {
+      return (await store.forTenant(tenantId).count(guestViews, { id: guestId })) > 0;
+    },
+    async guestViews(tenantId, guestIds) {
+      const out = new Map<string, StoredGuestView>();
+      const unique = [...new Set(guestIds)];
+      for (let i = 0; i < unique.length; i += 1000) {
+        const page = await store.forTenant(tenantId).find(guestViews, { id: { $in: unique.slice(i, i + 1000) } }, { limit: 1000 });
+        for (const doc of page.items) out.set(doc.id, viewOf(doc));
+      }
+      return out;
+    },
+    async entry(tenantId, entryId) {
+      const doc = await store.forTenant(tenantId).get(timelineEntries, entryId);
+      return doc ? { entry: JSON.parse(doc.json) as TimelineEntry, position: doc.position } : undefined;
+    },
+    async entries(tenantId, query: EntryQuery): Promise<EntryPage> {
+      const range: { $gte?: string; $lt?: string } = {};
+      if (query.from !== undefined) range.$gte = indexedInstant(query.from);
+      if (query.to !== undefined) range.$lt = indexedInstant(query.to);
+      const filter: Record<string, Filter[string]> = { guestId: query.guestIds.length === 1 ? query.guestIds[0]! : { $in: query.guestIds } };
+      if (query.scopeKeys) filter.scopeKey = { $in: query.scopeKeys };
+      if (query.types?.length) filter.type = { $in: query.types };
+      if (query.brandIds?.length) filter.brandId = { $in: query.brandIds };
+      if (range.$gte !== undefined || range.$lt !== undefined) filter.occurredAt = range;
+      const page = await store.forTenant(tenantId).find(timelineEntries, filter, {
+        sort: { field: 'occurredAt', direction: 'desc' },
+        limit: query.limit,
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      });
+      return { items: page.items.map((doc) => JSON.parse(doc.json) as TimelineEntry), ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
+    },
+    async arrivals(tenantId, propertyId, date) {
+      const out: Arrival[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.forTenant(tenantId).find(arrivals, { propertyId, arrivalDate: date, status: 'booked' }, { limit: 500, ...(cursor ? { cursor } : {}) });
+        out.push(...page.items.map(arrivalOf));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    },
+  };
+}
