@@ -1,3 +1,4 @@
+import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
 import { loadConfig } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { authOptionsFromEnv, startHttpServer } from '@hearth/http';
@@ -6,9 +7,8 @@ import { createLogger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
-import { createCustomerProfileClient, createIngestHandler, startIngestConsumers } from './adapters/nats';
+import { createIngestHandler, startIngestConsumers } from './adapters/nats';
 import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS } from './adapters/read-models';
-import { createTenantDirectoryCache } from './app/tenant-directory';
 import { createTimelineContext } from './app/timeline-context';
 import { configSchema } from './config';
 import { rpcSubjects } from '@hearth/contracts';

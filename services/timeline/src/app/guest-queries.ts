@@ -1,3 +1,4 @@
+import { BrandNotAllowedError, type ResolvedScope, type Viewer, resolveViewerScope } from '@hearth/customer-profile-client';
 import { StreamNotFoundError } from '@hearth/event-store';
 import { isEntryVisible, isScopeKeyVisible, visibleScopeKeys } from '../domain/entry-scope';
 import { combineViews, evolveGuestView, initialGuestView, linkedGuestIds, presentView, type GuestViewResponse, type GuestViewState } from '../domain/guest-view';
@@ -7,7 +8,6 @@ import { GuestMergedError, GuestNotFoundError } from './errors';
 import type { StoredGuestView } from './read-model.port';
 import type { TimelineContext } from './timeline-context';
 import { timelineStream } from './timeline-store';
-import { BrandNotAllowedError, resolveViewerScope, type ResolvedScope, type Viewer } from './viewer-scope';
 
 /** Merges chain (A into B, B into C): at most this many guests are combined into one view. */
 const MAX_LINKED_GUESTS = 100;

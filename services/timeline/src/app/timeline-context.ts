@@ -1,8 +1,7 @@
+import { type CustomerProfile, type TenantDirectoryCache } from '@hearth/customer-profile-client';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@hearth/event-store';
-import type { CustomerProfile } from './customer-profile.port';
 import type { TimelineReadModel } from './read-model.port';
-import type { TenantDirectoryCache } from './tenant-directory';
 import type { TimelineStores } from './timeline-store';
 
 /** What the timeline's use cases work with (the composition root passes real adapters, tests fakes). */

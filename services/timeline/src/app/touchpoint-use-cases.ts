@@ -1,10 +1,10 @@
+import { BrandNotAllowedError } from '@hearth/customer-profile-client';
 import { DuplicateEventIdError } from '@hearth/event-store';
 import { touchpointInputSchema, toTimelineEntry, type TouchpointInput } from '../domain/touchpoint.schemas';
 import { AmbiguousGuestError, GuestNotFoundError, InvalidTouchpointError, type FieldProblem } from './errors';
 import { touchpointEntryId } from './ids';
 import type { TimelineContext } from './timeline-context';
 import { appendToTimeline } from './timeline-store';
-import { BrandNotAllowedError } from './viewer-scope';
 
 /** Who records a touchpoint (from the verified token and the request). */
 export type TouchpointCaller = {

@@ -91,10 +91,5 @@ export const TIMELINE_PERSONAL_DATA = {
   ProfileSnapshotRecorded: { fields: ['profile.name', 'profile.dateOfBirth', 'profile.identifiers[*].masked', 'profile.preferences[*].value'] },
 } as const;
 
-/** Who is looking: chain-wide callers see every brand; brand staff see `visibleBrands` (own + data-sharing). */
-export type ViewerScope = {
-  /** The brand the caller acts for (its private entries are visible); null for chain-wide callers. */
-  brandId: string | null;
-  /** Brands whose entries this caller may see at all; 'all' for chain-wide callers. */
-  visibleBrands: ReadonlySet<string> | 'all';
-};
+/** Who is looking (brand scoping; defined with the resolution in @hearth/customer-profile-client). */
+export type { ViewerScope } from '@hearth/customer-profile-client';

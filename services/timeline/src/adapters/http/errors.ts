@@ -1,9 +1,8 @@
+import { DependencyUnavailableError, InvalidIdentifierError, UnknownBrandError } from '@hearth/customer-profile-client';
 import { HttpError } from '@hearth/http';
 import type { ErrorMappings, RouteDefinition } from '@hearth/http';
 import type { Request } from 'express';
 import { AmbiguousGuestError, GuestMergedError, InvalidTouchpointError } from '../../app/errors';
-import { DependencyUnavailableError, InvalidIdentifierError } from '../../app/customer-profile.port';
-import { UnknownBrandError } from '../../app/viewer-scope';
 
 /** The service's error codes → HTTP status (on top of the library's defaults). */
 export const TIMELINE_ERROR_MAPPINGS: ErrorMappings = {

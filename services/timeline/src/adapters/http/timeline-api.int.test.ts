@@ -3,15 +3,14 @@
  * read models filled by the projection) and NATS (a fake customer-profile answers the rpc contracts on
  * subjects of its own). Each test uses its own tenant.
  */
+import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { guestRegisteredV1 } from '@hearth/contracts';
-import { createTenantDirectoryCache } from '../../app/tenant-directory';
 import { ingestIntegrationEvent } from '../../app/ingest-use-cases';
 import { problemDetailsSchema } from '@hearth/http';
 import { eventually } from '@hearth/testing';
 import request from 'supertest';
-import { createCustomerProfileClient } from '../nats/customer-profile.client';
 import { openEventStream } from '../testing/sse-client.test-helper';
 import { bearer, correlation, newGuestId, startHarness, type Harness } from '../testing/timeline-harness.test-helper';
 import { createTimelineHttpApp } from './create-timeline-app';

@@ -3,6 +3,7 @@
  * customer-profile answering the rpc contracts on subjects of its own (test scaffolding of the neighbour
  * service: the cross-service journey runs in the e2e suite). Every harness uses unique names.
  */
+import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { GuestSummary, GuestSummaryReply, ResolveGuestReply, ResolveGuestRequest, TenantDirectory } from '@hearth/contracts';
 import { guestSummaryRequestSchema, resolveGuestRequestSchema, tenantDirectoryRequestSchema } from '@hearth/contracts';
@@ -13,13 +14,11 @@ import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-model
 import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import type { Express } from 'express';
 import pg from 'pg';
-import { createTenantDirectoryCache } from '../../app/tenant-directory';
 import { createTimelineContext, type TimelineContext } from '../../app/timeline-context';
 import { TIMELINE_PERSONAL_DATA } from '../../domain/timeline.types';
 import { createTimelineFeed, createTimelineHttpApp, type TimelineFeed } from '../http';
 import type { OpenStreams } from '../http/timeline-stream';
 import { anyContractRegistry } from '../nats/any-contract.registry';
-import { createCustomerProfileClient } from '../nats/customer-profile.client';
 import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS } from '../read-models';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

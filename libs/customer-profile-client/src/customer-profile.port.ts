@@ -1,7 +1,7 @@
 import type { GuestSummaryReply, ResolveGuestReply, ResolveGuestRequest, TenantDirectory } from '@hearth/contracts';
 
 /**
- * What the timeline asks customer-profile (request/reply over NATS in production, a fake in tests).
+ * What a service asks customer-profile (request/reply over NATS in production, a fake in tests).
  * Implementations throw `DependencyUnavailableError` when customer-profile cannot answer (timeout, no
  * responder, its own failure) and `InvalidIdentifierError` when it rejects an identifier.
  */

@@ -12,7 +12,7 @@ import {
   type TenantDirectory,
 } from '@hearth/contracts';
 import { RemoteError, type Messaging, type RequestOptions } from '@hearth/messaging';
-import { DependencyUnavailableError, InvalidIdentifierError, type CustomerProfile } from '../../app/customer-profile.port';
+import { DependencyUnavailableError, InvalidIdentifierError, type CustomerProfile } from './customer-profile.port';
 
 export type CustomerProfileClientOptions = {
   /** Per request (default 2 s). */

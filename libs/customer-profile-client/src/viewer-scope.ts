@@ -1,5 +1,12 @@
-import type { ViewerScope } from '../domain/timeline.types';
 import type { TenantDirectoryCache } from './tenant-directory';
+
+/** Who is looking: chain-wide callers see every brand; brand staff see `visibleBrands` (own + data-sharing). */
+export type ViewerScope = {
+  /** The brand the caller acts for (its private data is visible); null for chain-wide callers and multi-brand tokens without X-Brand-Id. */
+  brandId: string | null;
+  /** Brands whose data this caller may see at all; 'all' for chain-wide callers. */
+  visibleBrands: ReadonlySet<string> | 'all';
+};
 
 /** Who is reading, as far as brand scoping goes (from the verified token). */
 export type Viewer = {
