@@ -12,6 +12,8 @@ export type AppRuntime = {
   readonly idempotencyStore: IdempotencyStore | undefined;
   readonly rateLimiter: RateLimiter | undefined;
   readonly bodyLimitBytes: number;
+  /** Whether reply bodies are checked against the routes' response schemas. */
+  readonly validateResponses: boolean;
   shuttingDown: boolean;
 };
 

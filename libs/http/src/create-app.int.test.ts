@@ -369,6 +369,14 @@ describe('createApp: error mapping', () => {
     expect(logger.entries[0]?.fields.err).toMatchObject({ code: 'RESPONSE_VALIDATION_FAILED' });
   });
 
+  it('sends replies unchecked with validateResponses: false (production)', async () => {
+    const { app, logger } = testApp({ validateResponses: false });
+    const res = await request(app).get('/v1/bad-reply').set(bearer(token));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ n: 'not a number' });
+    expect(logger.entries).toHaveLength(0);
+  });
+
   it('lets services override default mappings', async () => {
     const logger = recordingLogger();
     const app = createApp({

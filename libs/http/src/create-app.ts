@@ -44,6 +44,12 @@ export type CreateAppOptions = {
   logger?: HttpLogger;
   /** Default 1 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * Check every reply body against the route's declared response schema (default true): a handler that
+   * breaks the contract answers 500 instead of sending it. It costs a schema parse per response, so a
+   * service may turn it off in production once its tests run with it on (services: `HTTP_VALIDATE_RESPONSES`).
+   */
+  validateResponses?: boolean;
   /** Express `trust proxy` (e.g. `1` behind one ingress) so `req.ip` is the client's. */
   trustProxy?: boolean | number | string;
   /** Adds raw Express middleware or routes after the library's and before the 404 and error handlers. */
@@ -78,6 +84,7 @@ export function createApp(options: CreateAppOptions): Express {
     idempotencyStore: options.idempotencyStore,
     rateLimiter: options.rateLimit ? createRateLimiter(options.rateLimit) : undefined,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    validateResponses: options.validateResponses ?? true,
     shuttingDown: false,
   };
   // Built once at start: a schema zod cannot express fails here, not on the first request for the document.

@@ -5,6 +5,8 @@ export type { CreateAppOptions } from './create-app';
 export { startHttpServer } from './server';
 export type { RunningHttpServer, StartHttpServerOptions } from './server';
 export { beginShutdown, isShuttingDown } from './app-runtime';
+export { forkHttpWorkers, processRole } from './http-workers';
+export type { ForkHttpWorkersOptions, ProcessRole } from './http-workers';
 
 export { route, fieldErrors } from './route';
 export type { AnyReply, HttpMethod, ObjectSchema, Reply, ResponseSpec, ResponsesSpec, RouteContext, RouteDefinition, RouteHandler, RouteSpec } from './route';

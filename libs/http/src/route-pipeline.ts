@@ -43,15 +43,19 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, location: 'pat
   return undefined;
 }
 
-/** The reply as it goes on the wire (and into the idempotency store). */
-export function toStoredResponse(reply: AnyReply, spec: RouteSpec): StoredResponse {
+/**
+ * The reply as it goes on the wire (and into the idempotency store). The status must be declared; with
+ * `validate` (the default) the body is parsed with the declared schema too (unknown keys stripped), so a
+ * handler bug is a 500 instead of a broken contract.
+ */
+export function toStoredResponse(reply: AnyReply, spec: RouteSpec, validate = true): StoredResponse {
   const declared = spec.responses[reply.status];
   if (!declared) throw new ResponseValidationError(`${spec.method.toUpperCase()} ${spec.path} replied ${reply.status}, which the route does not declare`);
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.version !== undefined) headers.ETag = etagOf(reply.version);
   if (reply.location !== undefined) headers.Location = reply.location;
   let body: unknown = reply.body;
-  if (declared.body) {
+  if (declared.body && validate) {
     const parsed = declared.body.safeParse(reply.body);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -149,7 +153,7 @@ export function compileRoute(def: RouteDefinition, runtime: AppRuntime): Request
         if (res.headersSent) return undefined;
         throw new ResponseValidationError(`${routeKey} returned no reply and sent no response`);
       }
-      return toStoredResponse(reply, spec);
+      return toStoredResponse(reply, spec, runtime.validateResponses);
     };
 
     if (idempotencyKey === undefined || !runtime.idempotencyStore) {

@@ -7,6 +7,7 @@ export { describeDocumentStoreConformance } from './conformance/document-store.c
 export type { DocumentStoreFactory } from './conformance/document-store.conformance';
 export { PostgresDocumentStore } from './adapters/postgres/postgres-document-store';
 export type { PostgresDocumentStoreOptions } from './adapters/postgres/postgres-document-store';
+export type { AutoAnalyzeOptions } from './adapters/postgres/statistics-keeper';
 export { MongoDocumentStore } from './adapters/mongodb/mongodb-document-store';
 export type { MongoDocumentStoreOptions } from './adapters/mongodb/mongodb-document-store';
 export { createProjectionRunner } from './projection/projection-runner';

@@ -22,6 +22,8 @@ export const configSchema = z.object({
   JWT_JWKS_URL: url({ protocols: ['https', 'http'] }).optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** Check every reply against its OpenAPI schema (a broken contract answers 500). Default: on, except with NODE_ENV=production. */
+  HTTP_VALIDATE_RESPONSES: bool().optional(),
   SHUTDOWN_GRACE: duration().default(10_000),
   /** Refuse to start with the development defaults above (set true in production). */
   STRICT_PRODUCTION_CONFIG: bool().default(false),

@@ -1,8 +1,7 @@
-import cluster from 'node:cluster';
 import { hearthContracts, rpcSubjects } from '@hearth/contracts';
 import { loadConfig } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { authOptionsFromEnv, PostgresIdempotencyStore, startHttpServer } from '@hearth/http';
+import { authOptionsFromEnv, forkHttpWorkers, PostgresIdempotencyStore, processRole, startHttpServer } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
@@ -47,9 +46,9 @@ export async function main(telemetry: Telemetry): Promise<void> {
       if (config[name] === defaults[name].parse(undefined)) throw new Error(`${name} still has its development default`);
     }
   }
-  const clustered = config.HTTP_WORKERS > 1;
+  const role = processRole(config.HTTP_WORKERS);
 
-  const clients = await connectClients(config, { ensureStreams: !clustered || cluster.isPrimary });
+  const clients = await connectClients(config, { ensureStreams: role !== 'worker' });
   const stops: Stop[] = [];
   let stopping = false;
   const stop = async (reason: string, exitCode = 0) => {
@@ -64,9 +63,9 @@ export async function main(telemetry: Telemetry): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
-  if (!clustered || cluster.isPrimary) stops.push(...(await startBackgroundWork(clients, logger)));
-  if (!clustered || cluster.isWorker) stops.push(...(await serveRequests(clients, config, telemetry, logger)));
-  if (clustered && cluster.isPrimary) stops.push(forkHttpWorkers(config.HTTP_WORKERS, logger, () => void stop('an HTTP worker failed to start', 1)));
+  if (role !== 'worker') stops.push(...(await startBackgroundWork(clients, logger)));
+  if (role !== 'primary') stops.push(...(await serveRequests(clients, config, telemetry, logger)));
+  if (role === 'primary') stops.push(forkHttpWorkers({ count: config.HTTP_WORKERS, logger, onStartFailure: () => void stop('an HTTP worker failed to start', 1) }));
 }
 
 async function connectClients(config: ProfileConfig, { ensureStreams }: { ensureStreams: boolean }) {
@@ -155,34 +154,10 @@ async function serveRequests({ pool, store, idempotencyStore, readModels, messag
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
+    validateResponses: config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production',
     ...countryOption,
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });
   logger.info({ port: http.port }, 'customer-profile listening');
   return [async () => { for (const responder of responders) await responder.stop({ timeoutMs: config.SHUTDOWN_GRACE }); }, () => http.close()];
-}
-
-/**
- * Forks the HTTP workers. A worker that dies after it was listening is replaced; one that dies before
- * calls `failed` (a start-up error would only repeat). The returned stop ends them gracefully.
- */
-function forkHttpWorkers(count: number, logger: Logger, failed: () => void): Stop {
-  let stopping = false;
-  const fork = () => {
-    const worker = cluster.fork();
-    let listening = false;
-    worker.once('listening', () => (listening = true));
-    worker.once('exit', (code, signal) => {
-      if (stopping) return;
-      logger.error({ pid: worker.process.pid, code, signal }, 'HTTP worker exited');
-      if (listening) fork();
-      else failed();
-    });
-  };
-  for (let i = 0; i < count; i++) fork();
-  return async () => {
-    stopping = true;
-    const running = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined && !worker.isDead());
-    await Promise.all(running.map((worker) => new Promise((resolve) => worker!.once('exit', resolve).process.kill('SIGTERM'))));
-  };
 }

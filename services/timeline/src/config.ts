@@ -41,10 +41,19 @@ export const configSchema = z.object({
   TENANT_DIRECTORY_CACHE: duration().default(5_000),
   /** Comment line sent on idle timeline streams (SSE) so proxies keep them open. */
   SSE_HEARTBEAT: duration().default(15_000),
+  /**
+   * Processes serving HTTP. 1 (default): this process does everything. Above 1: this process keeps the
+   * background work (projection, ingest consumers) and forks that many node:cluster workers sharing the
+   * port, so reads use more than one core.
+   */
+  HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Check every reply against its OpenAPI schema (a broken contract answers 500). Default: on, except with NODE_ENV=production. */
+  HTTP_VALIDATE_RESPONSES: bool().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SHUTDOWN_GRACE: duration().default(10_000),
   /** Refuse to start with the development defaults above (set true in production). */
   STRICT_PRODUCTION_CONFIG: bool().default(false),
 });
 
-export type TimelineConfig = z.output<typeof configSchema>;
+/** The parsed, frozen configuration (`loadConfig` deep-freezes it). */
+export type TimelineConfig = Readonly<{ [K in keyof z.output<typeof configSchema>]: Readonly<z.output<typeof configSchema>[K]> }>;

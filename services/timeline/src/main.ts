@@ -1,25 +1,31 @@
 import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
 import { loadConfig } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { authOptionsFromEnv, startHttpServer } from '@hearth/http';
+import { authOptionsFromEnv, forkHttpWorkers, processRole, startHttpServer } from '@hearth/http';
 import { connectMessaging } from '@hearth/messaging';
-import { createLogger, type Telemetry } from '@hearth/observability';
+import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
 import { createIngestHandler, startIngestConsumers } from './adapters/nats';
-import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS } from './adapters/read-models';
+import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION } from './adapters/read-models';
 import { createTimelineContext } from './app/timeline-context';
-import { configSchema } from './config';
+import { configSchema, type TimelineConfig } from './config';
 import { rpcSubjects } from '@hearth/contracts';
 import { TIMELINE_PERSONAL_DATA } from './domain/timeline.types';
 
 const SERVICE = 'timeline';
 const DEVELOPMENT_DEFAULTS = ['ENCRYPTION_MASTER_KEY'] as const;
 
+type Clients = Awaited<ReturnType<typeof connectClients>>;
+/** A running part of the service and how to stop it; stopped in reverse start order. */
+type Stop = () => Promise<unknown>;
+
 /**
- * config → stores (event store with crypto-shredding, read models) → projection → messaging (customer-profile
- * client, ingest consumers) → HTTP (with the live feed); SIGTERM/SIGINT stop it in reverse.
+ * config → clients (event store with crypto-shredding, read models, messaging, customer-profile client) →
+ * background work (the read-model projection, the ingest consumers) → request side (HTTP with the live
+ * feed), all in one process, or the background work here and the request side in HTTP_WORKERS forked
+ * workers sharing the port; SIGTERM/SIGINT stop it in reverse.
  */
 export async function main(telemetry: Telemetry): Promise<void> {
   const config = loadConfig(configSchema, { serviceName: SERVICE });
@@ -30,7 +36,29 @@ export async function main(telemetry: Telemetry): Promise<void> {
       if (config[name] === defaults[name].parse(undefined)) throw new Error(`${name} still has its development default`);
     }
   }
+  const role = processRole(config.HTTP_WORKERS);
+  const clients = await connectClients(config, { provision: role !== 'worker' });
 
+  const stops: Stop[] = [];
+  let stopping = false;
+  const stop = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    for (const stopPart of stops.reverse()) await stopPart();
+    await clients.close();
+    await telemetry.shutdown();
+    process.exit(exitCode);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  if (role !== 'worker') stops.push(...(await startBackgroundWork(clients, config, logger)));
+  if (role !== 'primary') stops.push(...(await serveRequests(clients, config, telemetry, logger)));
+  if (role === 'primary') stops.push(forkHttpWorkers({ count: config.HTTP_WORKERS, logger, onStartFailure: () => void stop('an HTTP worker failed to start', 1) }));
+}
+
+async function connectClients(config: TimelineConfig, { provision }: { provision: boolean }) {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
@@ -38,10 +66,10 @@ export async function main(telemetry: Telemetry): Promise<void> {
   // one cached data key per active guest: a miss costs a key read and unwrap
   const store = new CryptoShreddingEventStore(events, { keys, personalData: TIMELINE_PERSONAL_DATA, keyCache: { size: 200_000 } });
   const readModels = await PostgresDocumentStore.connect({ pool, schema });
-  await readModels.ensureCollections(TIMELINE_COLLECTIONS);
+  if (provision) await readModels.ensureCollections(TIMELINE_COLLECTIONS);
 
   const messaging = await connectMessaging({ servers: config.NATS_URL, name: SERVICE });
-  await messaging.ensureDeadLetterStream();
+  if (provision) await messaging.ensureDeadLetterStream();
   const profile = createCustomerProfileClient(messaging, {
     timeoutMs: config.CUSTOMER_PROFILE_RPC_TIMEOUT,
     subjects: rpcSubjects(config.CUSTOMER_PROFILE_RPC_PREFIX),
@@ -53,7 +81,17 @@ export async function main(telemetry: Telemetry): Promise<void> {
     directory: createTenantDirectoryCache(profile, { ttlMs: config.TENANT_DIRECTORY_CACHE }),
     readModel: createTimelineReadModel(readModels),
   });
+  const close = async () => {
+    await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
+    await events.close();
+    await readModels.close();
+    await pool.end();
+  };
+  return { pool, store, readModels, messaging, ctx, close };
+}
 
+/** Work that must run in exactly one process: the read-model projection and the ingest consumers. */
+async function startBackgroundWork({ store, readModels, messaging, ctx }: Clients, config: TimelineConfig, logger: Logger): Promise<Stop[]> {
   // The read models need clear text (views, entries): the projection reads the decrypting store.
   const projection = createTimelineProjection({
     events: store,
@@ -61,12 +99,27 @@ export async function main(telemetry: Telemetry): Promise<void> {
     onError: (error, context) => logger.warn({ err: error, position: context.position, attempt: context.attempt }, 'timeline projection retrying'),
   });
   await projection.start();
+  const consumers = startIngestConsumers({
+    messaging,
+    services: config.TIMELINE_SOURCE_SERVICES,
+    durable: config.TIMELINE_INGEST_DURABLE,
+    deliverPolicy: config.TIMELINE_INGEST_DELIVER_POLICY,
+    handle: createIngestHandler(ctx),
+    retryMs: config.TIMELINE_SOURCE_RETRY,
+    maxDeliver: config.NATS_MAX_DELIVER,
+    logger,
+  });
+  return [() => projection.stop(), () => consumers.stop({ timeoutMs: config.SHUTDOWN_GRACE })];
+}
+
+/** The request side: the HTTP API with the live feed (in every HTTP worker). */
+async function serveRequests({ pool, store, readModels, messaging, ctx }: Clients, config: TimelineConfig, telemetry: Telemetry, logger: Logger): Promise<Stop[]> {
   const feed = createTimelineFeed({
     store,
-    startPosition: () => projection.status().position,
+    // the projection may run in another process: its checkpoint is where the read models are
+    startPosition: async () => (await readModels.checkpoints.load(TIMELINE_PROJECTION))?.position,
     onError: (error) => logger.warn({ err: error }, 'timeline feed retrying'),
   });
-
   const { app, streams } = createTimelineHttpApp({
     ctx,
     feed,
@@ -81,39 +134,16 @@ export async function main(telemetry: Telemetry): Promise<void> {
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
+    validateResponses: config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production',
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });
   logger.info({ port: http.port }, 'timeline listening');
-
-  const consumers = startIngestConsumers({
-    messaging,
-    services: config.TIMELINE_SOURCE_SERVICES,
-    durable: config.TIMELINE_INGEST_DURABLE,
-    deliverPolicy: config.TIMELINE_INGEST_DELIVER_POLICY,
-    handle: createIngestHandler(ctx),
-    retryMs: config.TIMELINE_SOURCE_RETRY,
-    maxDeliver: config.NATS_MAX_DELIVER,
-    logger,
-  });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  return [
     // live streams never finish by themselves: end them so the server can drain
-    streams.endAll();
-    await feed.close();
-    await http.close();
-    await consumers.stop({ timeoutMs: config.SHUTDOWN_GRACE });
-    await projection.stop();
-    await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });
-    await events.close();
-    await readModels.close();
-    await pool.end();
-    await telemetry.shutdown();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+    async () => {
+      streams.endAll();
+      await feed.close();
+    },
+    () => http.close(),
+  ];
 }

@@ -5,12 +5,12 @@
  * A script, not a test: it prints figures and asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DEVELOPMENT_JWT_SECRET, signHs256Token } from '@hearth/http';
+import { openLoop, percentile as pct, processTreeCpu, settle } from '@hearth/testing';
 import pg from 'pg';
 
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 100_000);
@@ -37,39 +37,16 @@ function call(method: string, path: string, token: string, body?: unknown): Prom
   });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const email = (i: number) => `guest${i}@bench.example`;
-
-/** CPU seconds (user, system) a process and its live child processes (HTTP workers) have used so far, from /proc (Linux only; NaN elsewhere). */
-function cpuSeconds(pid: number | undefined): { user: number; system: number } {
-  try {
-    const total = { user: 0, system: 0 };
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let fields: string[];
-      try {
-        // fields after the command name: state is field 3, ppid 4, utime 14, stime 15 (clock ticks, 100 per second on Linux)
-        fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      } catch {
-        continue; // exited meanwhile
-      }
-      if (Number(entry) !== pid && Number(fields[1]) !== pid) continue;
-      total.user += Number(fields[11]) / 100;
-      total.system += Number(fields[12]) / 100;
-    }
-    return total.user + total.system > 0 ? total : { user: Number.NaN, system: Number.NaN };
-  } catch {
-    return { user: Number.NaN, system: Number.NaN };
-  }
-}
 
 async function main(): Promise<void> {
   const schema = `bench_profile_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const serviceNodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const service = spawn(process.execPath, [...serviceNodeArgs, join(__dirname, '..', 'index.js')], {
-    env: { ...process.env, PORT: String(PORT), DATABASE_SCHEMA: schema, HTTP_WORKERS, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_LEVEL: 'warn' },
+    // request/reply subjects of its own: a customer-profile of `npm start` on the default subjects would share the queue group
+    env: { ...process.env, PORT: String(PORT), DATABASE_SCHEMA: schema, HTTP_WORKERS, CUSTOMER_PROFILE_RPC_PREFIX: `rpc.bench-${schema}.customer-profile`, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -103,45 +80,23 @@ async function main(): Promise<void> {
 
     // Let background work caused by the load (integration-event forwarder, search projection) catch up
     // first: the lookup figures are for a steady service, not one still digesting BENCH_GUESTS registrations.
-    const settleStart = performance.now();
-    for (let previous = cpuSeconds(service.pid); performance.now() - settleStart < 300_000; ) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      const now = cpuSeconds(service.pid);
-      const used = now.user + now.system - previous.user - previous.system;
-      previous = now;
-      if (!(used > 0.05)) break; // under 5% of a core (or no /proc): idle
-    }
-    console.log(`  ${'settled after load (background catch-up)'.padEnd(48)} ${`${fmt((performance.now() - settleStart) / 1000, 1)} s`.padStart(10)}`);
+    const settledSeconds = await settle(service.pid);
+    console.log(`  ${'settled after load (background catch-up)'.padEnd(48)} ${`${fmt(settledSeconds, 1)} s`.padStart(10)}`);
 
     // lookups: open loop at RATE/s, random loaded guests by e-mail or phone
-    const latencies: number[] = [];
-    let errors = 0;
     const total = RATE * SECONDS;
-    const tickMs = 10;
     const started = performance.now();
-    const serviceCpuBefore = cpuSeconds(service.pid);
-    const inFlight: Promise<void>[] = [];
-    for (let sent = 0, tick = 0; sent < total; tick++) {
-      const wait = started + tick * tickMs - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      // due by the end of this tick (exact for rates that are not a multiple of 100/s too)
-      const due = Math.min(total, Math.round(((tick + 1) * RATE * tickMs) / 1000));
-      for (; sent < due; sent++) {
-        const i = Math.floor(Math.random() * GUESTS);
-        const identifier = sent % 2 ? `email:${email(i)}` : `phone:%2B35191${String(i).padStart(7, '0')}`;
-        const t0 = performance.now();
-        inFlight.push(call('GET', `/v1/guests?identifier=${identifier}`, token).then((res) => {
-          latencies.push(performance.now() - t0);
-          if (res.status !== 200 || !res.body.includes('"items":[{')) errors++;
-        }));
-      }
-    }
-    await Promise.all(inFlight);
+    const serviceCpuBefore = processTreeCpu(service.pid);
+    const { latencies, errors } = await openLoop(RATE, SECONDS, async (sent) => {
+      const i = Math.floor(Math.random() * GUESTS);
+      const identifier = sent % 2 ? `email:${email(i)}` : `phone:%2B35191${String(i).padStart(7, '0')}`;
+      const res = await call('GET', `/v1/guests?identifier=${identifier}`, token);
+      return res.status === 200 && res.body.includes('"items":[{');
+    });
     const elapsed = (performance.now() - started) / 1000;
-    const serviceCpuAfter = cpuSeconds(service.pid);
+    const serviceCpuAfter = processTreeCpu(service.pid);
     const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
     const serviceSystem = serviceCpuAfter.system - serviceCpuBefore.system;
-    latencies.sort((a, b) => a - b);
     console.log(`  ${'lookup by identifier p50'.padEnd(48)} ${`${fmt(pct(latencies, 50), 2)} ms`.padStart(10)}`);
     console.log(`  ${'lookup by identifier p99'.padEnd(48)} ${`${fmt(pct(latencies, 99), 2)} ms`.padStart(10)}   target < 15 ms`);
     console.log(`    (achieved ${fmt(total / elapsed)} req/s, max ${fmt(latencies.at(-1) ?? NaN, 1)} ms, ${errors} errors)`);

@@ -14,11 +14,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
+import { cpuTotal as cpuSeconds, openLoop, percentile as pct, settle } from '@hearth/testing';
 import { connectMessaging } from '@hearth/messaging';
 import pg from 'pg';
 
@@ -49,6 +50,8 @@ const RUN = randomUUID().slice(0, 8);
 const INGEST_DURABLE = `timeline--bench-${RUN}`;
 /** Request/reply subjects of their own too: another customer-profile on the default subjects shares the queue group. */
 const RPC_PREFIX = `rpc.bench-${RUN}.customer-profile`;
+/** The timeline's HTTP workers (its own setting): one per core unless told otherwise. */
+const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
 type Reply = { status: number; body: string };
@@ -76,34 +79,10 @@ function call(port: number, method: string, path: string, token: string, body?: 
   });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const line = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(58)} ${value.padStart(12)}${note ? `   ${note}` : ''}`);
 const ms = (n: number) => `${fmt(n, 2)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux only; NaN elsewhere). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Waits until a process uses under 5% of a core for a second (background work caught up), at most `maxMs`. */
-async function settle(pid: number | undefined, maxMs = 300_000): Promise<number> {
-  const start = performance.now();
-  for (let previous = cpuSeconds(pid); performance.now() - start < maxMs; ) {
-    await sleep(1_000);
-    const now = cpuSeconds(pid);
-    const used = now - previous;
-    previous = now;
-    if (!(used > 0.05)) break;
-  }
-  return (performance.now() - start) / 1000;
-}
 
 type Service = { name: string; port: number; schema: string; child: ChildProcess };
 
@@ -124,7 +103,8 @@ async function startService(name: 'customer-profile' | 'timeline', extraEnv: Rec
   // BENCH_SERVICE_NODE_ARGS: extra Node flags for the timeline only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const nodeArgs = name === 'timeline' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
   const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'services', name, 'dist', 'index.js')], {
-    env: { ...process.env, PORT: String(port), DATABASE_SCHEMA: schema, JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
+    // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_SCHEMA: schema, JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; ; i++) {
@@ -160,40 +140,6 @@ async function inParallel(count: number, limit: number, work: (i: number) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
     while (next < count) await work(next++);
   }));
-}
-
-/**
- * Open loop at `rate`/s for `seconds`: requests are sent on schedule whether or not earlier ones have
- * answered (no coordinated omission), in 10 ms ticks.
- */
-async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<boolean>): Promise<{ latencies: number[]; errors: number; achieved: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = rate * seconds;
-  const tickMs = 10;
-  const started = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let sent = 0, tick = 0; sent < total; tick++) {
-    const wait = started + tick * tickMs - performance.now();
-    if (wait > 0) await sleep(wait);
-    const due = Math.min(total, Math.round(((tick + 1) * rate * tickMs) / 1000));
-    for (; sent < due; sent++) {
-      const t0 = performance.now();
-      inFlight.push(
-        send(sent).then(
-          (ok) => {
-            latencies.push(performance.now() - t0);
-            if (!ok) errors++;
-          },
-          () => void errors++,
-        ),
-      );
-    }
-  }
-  await Promise.all(inFlight);
-  const achieved = total / ((performance.now() - started) / 1000);
-  latencies.sort((a, b) => a - b);
-  return { latencies, errors, achieved };
 }
 
 const HOTELS = [
@@ -237,10 +183,10 @@ async function main(): Promise<void> {
   try {
     // Both processes get their own schema; the timeline asks customer-profile over NATS.
     services.push(await startService('customer-profile', { CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX }));
-    services.push(await startService('timeline', { CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX, TIMELINE_INGEST_DURABLE: INGEST_DURABLE, TIMELINE_INGEST_DELIVER_POLICY: 'new' }));
+    services.push(await startService('timeline', { HTTP_WORKERS, CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX, TIMELINE_INGEST_DURABLE: INGEST_DURABLE, TIMELINE_INGEST_DELIVER_POLICY: 'new' }));
     const [profile, timeline] = services as [Service, Service];
     const token = await signHs256Token({ sub: 'bench', tenant: TENANT, roles: ['admin', 'agent', 'integration'], brands: '*' }, { secret: JWT_SECRET, ttl: '2h' });
-    console.log(`timeline benchmark, Node ${process.version}, schemas ${profile.schema} / ${timeline.schema}`);
+    console.log(`timeline benchmark, Node ${process.version}, NODE_ENV=production, timeline HTTP_WORKERS=${HTTP_WORKERS}, schemas ${profile.schema} / ${timeline.schema}`);
 
     if (SEED) {
       const seedStart = performance.now();
@@ -387,7 +333,7 @@ async function main(): Promise<void> {
       const elapsed = (performance.now() - started) / 1000;
       line(`guest view read p50 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 50)));
       line(`guest view read p99 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 99)), 'target < 10 ms');
-      console.log(`    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors; timeline process ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per read)`);
+      console.log(`    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors; timeline processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per read)`);
     }
 
     // ---- timeline page reads

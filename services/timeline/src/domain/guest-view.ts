@@ -380,6 +380,23 @@ function contributionOf(entry: TimelineEntry): { stays: number; nights: number; 
   return none;
 }
 
+/**
+ * customer-profile events that only maintain the profile (consents, preferences, identities, profile
+ * fields). They stay on the timeline (the audit trail), but not among the view's last entries: the view
+ * shows the profile itself, and a guest whose consents were just refreshed would otherwise see their
+ * stays and visits pushed out of the list staff look at.
+ */
+const PROFILE_MAINTENANCE_TYPES: ReadonlySet<string> = new Set(
+  ['guest-profile-updated', 'guest-identity-added', 'guest-identity-removed', 'guest-preference-set', 'guest-preference-removed', 'guest-consent-changed'].map(
+    (event) => `hearth.customer-profile.${event}`,
+  ),
+);
+
+/** Whether an entry belongs among the view's last entries (`GUEST_VIEW_RECENT_ENTRIES`). */
+export function isShownInView(entry: Pick<TimelineEntry, 'kind' | 'type'>): boolean {
+  return !(entry.kind === 'event' && PROFILE_MAINTENANCE_TYPES.has(entry.type));
+}
+
 function recordEntry(state: GuestViewState, incoming: TimelineEntry, recordedAt: string): GuestViewState {
   if (state.recentEntryIds.includes(incoming.entryId)) return state;
   const entry = state.erasedAt ? { ...incoming, personal: null } : incoming;
@@ -395,7 +412,7 @@ function recordEntry(state: GuestViewState, incoming: TimelineEntry, recordedAt:
     spend: c.spend ? addMoney(bucket.spend, c.spend, c.spendSign) : bucket.spend,
     entryCount: bucket.entryCount + 1,
     lastEntryAt: latest(bucket.lastEntryAt, entry.occurredAt),
-    recent: newestEntries([...bucket.recent, entry]),
+    recent: isShownInView(entry) ? newestEntries([...bucket.recent, entry]) : bucket.recent,
   };
   const recorded: GuestViewState = {
     ...state,
@@ -891,7 +908,9 @@ export const guestViewResponseSchema = z
       }),
     ),
     consents: z.array(z.object({ brandId: z.string(), purpose: z.string(), channel: z.string(), granted: z.boolean(), at: nullableString })),
-    timeline: z.array(timelineEntryResponseSchema).describe('The last 20 visible entries, newest first by occurredAt'),
+    timeline: z
+      .array(timelineEntryResponseSchema)
+      .describe('The last 20 visible entries, newest first by occurredAt; profile maintenance (consent, preference, identity and profile changes) is left out here and stays on the timeline'),
     cues: z.array(cueSchema),
     mergedGuests: z.array(z.string()).describe('Guests merged into this one; their history is included'),
     mergedInto: nullableString,
@@ -965,7 +984,8 @@ export function presentView(combined: GuestViewState, options: PresentViewOption
     .map(([brandId, r]) => ({ brandId, ...relationshipOut(r), lastInteractionAt: r.lastInteractionAt }))
     .sort((a, b) => (a.lastVisitAt === b.lastVisitAt ? a.brandId.localeCompare(b.brandId) : a.lastVisitAt === null ? 1 : b.lastVisitAt === null ? -1 : compareInstants(b.lastVisitAt, a.lastVisitAt)));
 
-  const timeline = newestEntries(recent).map((e) => toEntryResponse(erased ? { ...e, personal: null } : e));
+  // states folded before profile-maintenance events were left out may still hold some
+  const timeline = newestEntries(recent.filter(isShownInView)).map((e) => toEntryResponse(erased ? { ...e, personal: null } : e));
 
   const tickets = Object.values(combined.tickets).filter((t) => visibleKey(t.scopeKey));
   const ticketStatus = new Map(Object.values(combined.tickets).map((t) => [t.ticketId, t.status]));

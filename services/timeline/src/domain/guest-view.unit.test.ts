@@ -183,6 +183,18 @@ describe('guest view: out-of-order arrival', () => {
     expect(v.timeline.map((e) => e.entryId)).toEqual(entries.slice(10).reverse().map((e) => e.entryId));
   });
 
+  it('leaves profile maintenance out of the last entries (it stays on the timeline), so newer consents never push stays out', () => {
+    const stays = Array.from({ length: 3 }, (_, i) => stay('g-1', 'brand-a', `2026-02-0${i + 1}T10:00:00Z`, '100.00'));
+    const consents = Array.from({ length: 25 }, (_, i) =>
+      integration('g-1', 'hearth.customer-profile.guest-consent-changed', { guestId: 'g-1', brandId: 'brand-a', purpose: 'marketing', channel: 'email', granted: i % 2 === 0 }, `2026-03-01T10:${String(i).padStart(2, '0')}:00Z`),
+    );
+    const registered = integration('g-1', 'hearth.customer-profile.guest-registered', { guestId: 'g-1' }, '2026-01-01T09:00:00Z');
+    const state = fold('g-1', [registered, ...stays, ...consents].map(recorded));
+    const v = view(state);
+    expect(v.timeline.map((e) => e.entryId)).toEqual([...stays.reverse(), registered].map((e) => e.entryId));
+    expect(state.entryCount).toBe(29);
+  });
+
   it('given a recovery recorded before its complaint, then the complaint shows as recovered', () => {
     const complaint = touchpoint('g-1', { type: 'complaint', occurredAt: '2026-06-01T10:00:00Z', payload: { complaintId: 'C-1', category: 'noise', severity: 'medium' } });
     const recovery = touchpoint('g-1', { type: 'service-recovery', occurredAt: '2026-06-02T10:00:00Z', payload: { complaintId: 'C-1', action: 'apology' } });

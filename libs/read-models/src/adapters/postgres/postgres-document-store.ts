@@ -6,6 +6,7 @@ import type { CompiledFind, Predicate } from '../../internal/query';
 import { DocumentStoreCore } from '../../internal/store-core';
 import type { Checkpoint, Collection, DeleteOptions, DocumentStore, Target, UpsertOptions } from '../../types';
 import { countSql, createTableSql, findSql, promoteSql, table, uniqueIndexFields } from './postgres-sql';
+import { StatisticsKeeper, type AutoAnalyzeOptions } from './statistics-keeper';
 
 export type PostgresDocumentStoreOptions = {
   /** A pool to share with the service (e.g. its event store's), or a connection string to open one. */
@@ -13,6 +14,12 @@ export type PostgresDocumentStoreOptions = {
   connectionString?: string;
   /** The owning service's PostgreSQL schema, e.g. `customer_profile`; created if missing. */
   schema: string;
+  /**
+   * ANALYZE a collection's table after many writes (and a rebuilt table when it goes live), so keyset
+   * pages use their ordered index right after a bulk load instead of waiting up to a minute for
+   * autovacuum (default on; `false` leaves statistics to autovacuum alone).
+   */
+  autoAnalyze?: AutoAnalyzeOptions | false;
 };
 
 type Conn = pg.Pool | pg.PoolClient;
@@ -33,12 +40,16 @@ class PostgresBackend implements Backend<Conn> {
   readonly transactional = true;
   private readonly checkpoints: string;
 
+  private readonly statistics: StatisticsKeeper | undefined;
+
   constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
     private readonly ownsPool: boolean,
+    autoAnalyze: AutoAnalyzeOptions | false = {},
   ) {
     this.checkpoints = `"${schema}".read_model_checkpoints`;
+    this.statistics = autoAnalyze === false ? undefined : new StatisticsKeeper(pool, autoAnalyze);
   }
 
   async migrate(): Promise<void> {
@@ -126,34 +137,41 @@ class PostgresBackend implements Backend<Conn> {
       text = `UPDATE ${t} SET version = $3, doc = $4::jsonb WHERE tenant_id = $1 AND id = $2 AND version = $5 AND version < $3`;
     }
     const result = await this.write(collection, () => conn.query(named(text, values)));
+    this.statistics?.wrote(t, result.rowCount ?? 0);
     return result.rowCount === 1;
   }
 
   async upsertMany(conn: Conn, target: Target, collection: Collection, docs: readonly StoredDocument[]): Promise<number> {
     if (docs.length === 0) return 0;
     // One JSON array parameter: PostgreSQL parses it once; cheaper than encoding a jsonb[] literal.
-    const text = `INSERT INTO ${table(this.schema, collection, target)} AS s (tenant_id, id, version, doc)
+    const t = table(this.schema, collection, target);
+    const text = `INSERT INTO ${t} AS s (tenant_id, id, version, doc)
       SELECT d->>'tenantId', d->>'id', (d->>'version')::bigint, d FROM jsonb_array_elements($1::jsonb) AS d
       ON CONFLICT (tenant_id, id) DO UPDATE SET version = excluded.version, doc = excluded.doc
       WHERE s.version < excluded.version`;
     const result = await this.write(collection, () => conn.query(named(text, [JSON.stringify(docs)])));
+    this.statistics?.wrote(t, result.rowCount ?? 0);
     return result.rowCount ?? 0;
   }
 
   async deleteOne(conn: Conn, target: Target, collection: Collection, ref: DocumentRef, options: DeleteOptions): Promise<boolean> {
     const values: unknown[] = [ref.tenantId, ref.id];
-    let text = `DELETE FROM ${table(this.schema, collection, target)} WHERE tenant_id = $1 AND id = $2`;
+    const t = table(this.schema, collection, target);
+    let text = `DELETE FROM ${t} WHERE tenant_id = $1 AND id = $2`;
     if (options.ifVersion !== undefined) text += ` AND version = $${values.push(options.ifVersion)}`;
     if (options.beforeVersion !== undefined) text += ` AND version < $${values.push(options.beforeVersion)}`;
     const result = await conn.query(named(text, values));
+    this.statistics?.wrote(t, result.rowCount ?? 0);
     return result.rowCount === 1;
   }
 
   async deleteMany(conn: Conn, target: Target, collection: Collection, items: readonly (DocumentRef & { version: number })[]): Promise<number> {
     if (items.length === 0) return 0;
-    const text = `DELETE FROM ${table(this.schema, collection, target)} t USING unnest($1::text[], $2::text[], $3::bigint[]) AS d(tenant_id, id, version)
+    const name = table(this.schema, collection, target);
+    const text = `DELETE FROM ${name} t USING unnest($1::text[], $2::text[], $3::bigint[]) AS d(tenant_id, id, version)
       WHERE t.tenant_id = d.tenant_id AND t.id = d.id AND t.version = d.version`;
     const result = await conn.query(named(text, [items.map((i) => i.tenantId), items.map((i) => i.id), items.map((i) => i.version)]));
+    this.statistics?.wrote(name, result.rowCount ?? 0);
     return result.rowCount ?? 0;
   }
 
@@ -213,6 +231,8 @@ class PostgresBackend implements Backend<Conn> {
       }
       await inSwitch(client);
     });
+    // the promoted tables are new to the planner: their statistics were those of the rebuild copies, if any
+    for (const collection of collections) this.statistics?.analyzeSoon(table(this.schema, collection, 'live'));
   }
 
   async discardRebuild(collections: readonly Collection[]): Promise<void> {
@@ -220,6 +240,7 @@ class PostgresBackend implements Backend<Conn> {
   }
 
   async close(): Promise<void> {
+    this.statistics?.close();
     if (this.ownsPool) await this.pool.end();
   }
 }
@@ -247,7 +268,7 @@ export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
     if (!SCHEMA_NAME.test(options.schema)) throw new ReadModelStateError(`schema '${options.schema}' is not a lower-case PostgreSQL identifier`);
     if (!options.pool && !options.connectionString) throw new ReadModelStateError('give a pool or a connectionString');
     const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 10 });
-    const backend = new PostgresBackend(pool, options.schema, !options.pool);
+    const backend = new PostgresBackend(pool, options.schema, !options.pool, options.autoAnalyze ?? {});
     try {
       await backend.migrate();
     } catch (error) {

@@ -29,6 +29,8 @@ export type ProfileHttpAppOptions = {
   defaultCountry?: string;
   rateLimit?: RateLimitOptions;
   trustProxy?: boolean | number | string;
+  /** Check reply bodies against the response schemas (default true; see `createApp`). */
+  validateResponses?: boolean;
   /** The merge-proposals read model, for `GET /v1/merge-proposals`. */
   proposals?: MergeProposalList;
   /** Raw Express additions (e.g. `/metrics`), passed to `createApp`. */
@@ -72,5 +74,6 @@ export function createProfileHttpApp(options: ProfileHttpAppOptions): Express {
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.configure ? { configure: options.configure } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.validateResponses !== undefined ? { validateResponses: options.validateResponses } : {}),
   });
 }

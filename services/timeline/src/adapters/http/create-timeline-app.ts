@@ -18,6 +18,8 @@ export type TimelineHttpAppOptions = {
   logger?: HttpLogger;
   rateLimit?: RateLimitOptions;
   trustProxy?: boolean | number | string;
+  /** Check reply bodies against the response schemas (default true; see `createApp`). */
+  validateResponses?: boolean;
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number;
   /** Raw Express additions (e.g. `/metrics`), passed to `createApp`. */
@@ -55,6 +57,7 @@ export function createTimelineHttpApp(options: TimelineHttpAppOptions): Timeline
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.validateResponses !== undefined ? { validateResponses: options.validateResponses } : {}),
     configure: (express) => {
       streams = registerTimelineStream(express, { ctx: options.ctx, feed: options.feed, verifier, ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}) });
       options.configure?.(express);

@@ -27,8 +27,11 @@ export interface TimelineFeed {
 export type TimelineFeedOptions = {
   /** The DECRYPTING store: entries go out with their personal text (null after erasure). */
   store: EventStore;
-  /** Where the live subscription starts when the first watcher comes (e.g. the projection's position). */
-  startPosition: () => number | undefined;
+  /**
+   * Where the live subscription starts when the first watcher comes: the read models' position (the
+   * projection's checkpoint), so nothing between what a watcher loaded and the live events is missed.
+   */
+  startPosition: () => Promise<number | undefined> | number | undefined;
   /** The live subscription stops after this long without watchers (default 60 s). */
   idleStopMs?: number;
   /** Most events read to replay a resume (`Last-Event-ID` too far back is replayed up to here; default 100,000). */
@@ -94,12 +97,16 @@ export function createTimelineFeed(options: TimelineFeedOptions): TimelineFeed {
     idleTimer = undefined;
     if (running) return;
     const abort = new AbortController();
-    const from = options.startPosition();
     const done = (async () => {
-      let position = from;
+      let position: number | undefined;
+      let started = false;
       // a failing subscription (database restart) resumes where it stopped
       while (!abort.signal.aborted) {
         try {
+          if (!started) {
+            position = await options.startPosition();
+            started = true;
+          }
           for await (const event of options.store.subscribeToAll({ categories: [TIMELINE_CATEGORY], signal: abort.signal, ...(position !== undefined ? { fromPosition: position } : {}) })) {
             position = event.globalPosition;
             dispatch(event);

@@ -78,7 +78,12 @@ export function startIngestConsumers(options: IngestConsumersOptions): IngestCon
         ...(options.deliverPolicy ? { deliverPolicy: options.deliverPolicy } : {}),
         onEvent: (event) => {
           if (event.type === 'dead-lettered') logger.warn({ source: service, subject: event.info.subject, reason: event.reason, error: event.error }, 'integration event dead-lettered');
-          else if (event.type === 'handler-failed') logger.warn({ source: service, subject: event.info.subject, err: event.error, retryInMs: event.retryInMs }, 'integration event failed; retrying');
+          else if (event.type === 'handler-failed') {
+            // customer-profile not answering (yet) is expected at start-up and during its restarts: one line, no stack
+            const unavailable = (event.error as { code?: unknown } | undefined)?.code === 'DEPENDENCY_UNAVAILABLE';
+            const failure = unavailable ? { code: 'DEPENDENCY_UNAVAILABLE', reason: (event.error as Error).message } : { err: event.error };
+            logger.warn({ source: service, subject: event.info.subject, ...failure, retryInMs: event.retryInMs }, 'integration event failed; retrying');
+          }
           options.onEvent?.(event);
         },
       });

@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Helpers shared by the `npm run bench:*` scripts: CPU of a service process tree from /proc, waiting for
+ * background work to settle, an open-loop load generator and percentiles. Scripts, not tests: they print
+ * figures and assert nothing.
+ */
+
+export type CpuSeconds = { user: number; system: number };
+
+/**
+ * CPU seconds (user, system) used so far by process `pid` and its live children (e.g. node:cluster HTTP
+ * workers), from /proc; NaN where there is no /proc.
+ */
+export function processTreeCpu(pid: number | undefined): CpuSeconds {
+  const total = { user: 0, system: 0 };
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let fields: string[];
+      try {
+        // fields after the command name: ppid is field 4, utime 14, stime 15 (clock ticks, 100 per second on Linux)
+        fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      } catch {
+        continue; // exited meanwhile
+      }
+      if (Number(entry) !== pid && Number(fields[1]) !== pid) continue;
+      total.user += Number(fields[11]) / 100;
+      total.system += Number(fields[12]) / 100;
+    }
+  } catch {
+    return { user: Number.NaN, system: Number.NaN };
+  }
+  return total.user + total.system > 0 ? total : { user: Number.NaN, system: Number.NaN };
+}
+
+/** User + system seconds of `processTreeCpu`. */
+export const cpuTotal = (pid: number | undefined): number => {
+  const cpu = processTreeCpu(pid);
+  return cpu.user + cpu.system;
+};
+
+/**
+ * Waits until the process tree uses under 5% of a core for a second (its background work caught up), at
+ * most `maxMs`. Returns the seconds waited.
+ */
+export async function settle(pid: number | undefined, maxMs = 300_000): Promise<number> {
+  const start = performance.now();
+  for (let previous = cpuTotal(pid); performance.now() - start < maxMs; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = cpuTotal(pid);
+    const used = now - previous;
+    previous = now;
+    if (!(used > 0.05)) break; // idle (or no /proc)
+  }
+  return (performance.now() - start) / 1000;
+}
+
+export type OpenLoopResult = { latencies: number[]; errors: number; achieved: number };
+
+/**
+ * Sends `rate` requests per second for `seconds`, on schedule whether or not earlier ones have answered
+ * (no coordinated omission), in 10 ms ticks. `send` resolves true for a good answer. Latencies come back
+ * sorted (ms).
+ */
+export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<boolean>): Promise<OpenLoopResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = rate * seconds;
+  const tickMs = 10;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let sent = 0, tick = 0; sent < total; tick++) {
+    const wait = started + tick * tickMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // due by the end of this tick (exact for rates that are not a multiple of 100/s too)
+    const due = Math.min(total, Math.round(((tick + 1) * rate * tickMs) / 1000));
+    for (; sent < due; sent++) {
+      const t0 = performance.now();
+      inFlight.push(
+        send(sent).then(
+          (ok) => {
+            latencies.push(performance.now() - t0);
+            if (!ok) errors++;
+          },
+          () => void errors++,
+        ),
+      );
+    }
+  }
+  await Promise.all(inFlight);
+  const achieved = total / ((performance.now() - started) / 1000);
+  latencies.sort((a, b) => a - b);
+  return { latencies, errors, achieved };
+}
+
+/** The p-th percentile (0–100) of ascending `sorted` values (nearest rank); NaN when empty. */
+export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
