@@ -63,25 +63,45 @@ async function releaseIdentity(ctx: ProfileContext, caller: Caller, identity: Id
  * Each guest on the way is read once; callers reuse the returned state instead of reading it again.
  */
 export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<LoadedGuest | undefined> {
-  let ownerId: string | undefined;
-  try {
-    ({ state: { ownerId } } = await aggregateStream(ctx.store, identityStream(ctx, caller.tenantId, identity), identityClaimDecider));
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
-  }
-  if (!ownerId) return undefined;
-  let current = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
-  if (current.state.tenantId !== caller.tenantId) return undefined;
+  const claim = identityStream(ctx, caller.tenantId, identity);
   const key = identityKey(identity);
-  if (!current.state.identities.some((i) => identityKey(i) === key)) return undefined; // stale claim
+  // the cached holder saves the claim read; the guest's stream has the last word on what it holds
+  const cached = ctx.claimOwners.get(claim);
+  let ownerId = cached;
+  let current: { state: GuestState; streamVersion: number | undefined } | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (ownerId === undefined) ownerId = await claimOwner(ctx, claim);
+    if (!ownerId) {
+      ctx.claimOwners.delete(claim);
+      return undefined;
+    }
+    current = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
+    const holds = current.state.tenantId === caller.tenantId && current.state.identities.some((i) => identityKey(i) === key);
+    if (holds) break;
+    ctx.claimOwners.delete(claim);
+    if (ownerId !== cached) return undefined; // stale claim, read just now
+    ownerId = undefined; // the claim moved since it was cached: read it again
+    current = undefined;
+  }
+  if (!current || !ownerId) return undefined;
+  ctx.claimOwners.set(claim, ownerId);
   const seen = new Set([ownerId]);
   while (current.state.status === 'merged' && current.state.mergedInto && !seen.has(current.state.mergedInto.survivorId) && seen.size < 16) {
-    const next = current.state.mergedInto.survivorId;
+    const next: string = current.state.mergedInto.survivorId;
     seen.add(next);
     current = await aggregateStream(ctx.store, guestStream(next), guestDecider);
   }
   if (current.state.status !== 'active' || current.streamVersion === undefined) return undefined;
   return { state: current.state, version: current.streamVersion };
+}
+
+async function claimOwner(ctx: ProfileContext, claim: string): Promise<string | undefined> {
+  try {
+    return (await aggregateStream(ctx.store, claim, identityClaimDecider)).state.ownerId;
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 /** The id of the guest holding an identifier today (following merges), or undefined. */

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { CommandMetadata, EventStore } from '@hearth/event-store';
 import { identityKey, type Identity } from '../domain/identifiers';
+import { ClaimOwnerCache } from './claim-cache';
 
 /** Who is asking, on whose behalf, and under which trace: stamped on every event as metadata (the audit trail). */
 export type Caller = {
@@ -35,13 +36,15 @@ export type ProfileContext = {
   tenantCacheMs: number;
   /** The cache itself (per context). */
   tenantCache: Map<string, { at: number; value: unknown }>;
+  /** Last known holder of each identity claim (lookups skip the claim read when the holder still holds it). */
+  claimOwners: ClaimOwnerCache;
 };
 
 export function createProfileContext(
-  init: Omit<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs' | 'tenantCache'> &
-    Partial<Pick<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs'>>,
+  init: Omit<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs' | 'tenantCache' | 'claimOwners'> &
+    Partial<Pick<ProfileContext, 'newId' | 'now' | 'erasureHooks' | 'tenantCacheMs' | 'claimOwners'>>,
 ): ProfileContext {
-  return { newId: randomUUID, now: () => new Date().toISOString(), erasureHooks: [], tenantCacheMs: 1_000, tenantCache: new Map(), ...init };
+  return { newId: randomUUID, now: () => new Date().toISOString(), erasureHooks: [], tenantCacheMs: 1_000, tenantCache: new Map(), claimOwners: new ClaimOwnerCache(), ...init };
 }
 
 export const guestStream = (guestId: string) => `guest-${guestId}`;
