@@ -53,23 +53,23 @@ describe('customer-profile use cases', () => {
   });
 
   it('answers repeated lookups without reading the claim again, and follows a claim that moved to another guest', async () => {
-    const ana = await registerGuest(ctx, caller, { profile: profile('Ana'), identities: [email('ana@example.com'), phone('+351912345678')] });
-    const bea = await registerGuest(ctx, caller, { profile: profile('Bea'), identities: [email('bea@example.com')] });
-    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(ana.state.guestId);
+    const anaId = (await registerGuest(ctx, caller, { profile: profile('Ana'), identities: [email('ana@example.com'), phone('+351912345678')] })).state.guestId!;
+    const beaId = (await registerGuest(ctx, caller, { profile: profile('Bea'), identities: [email('bea@example.com')] })).state.guestId!;
+    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(anaId);
     const claim = identityStream(ctx, caller.tenantId, phone('+351912345678'));
     const reads: string[] = [];
     const readStream = inner.readStream.bind(inner);
     inner.readStream = (stream, options) => (reads.push(stream), readStream(stream, options));
-    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(ana.state.guestId);
-    expect(reads).toEqual([`guest-${ana.state.guestId}`]);
+    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(anaId);
+    expect(reads).toEqual([`guest-${anaId}`]);
     // the phone moves from Ana to Bea: the cached holder no longer holds it, so the claim is read again
-    await removeIdentity(ctx, caller, ana.state.guestId, phone('+351912345678'));
-    await addIdentity(ctx, caller, bea.state.guestId, phone('+351912345678'));
+    await removeIdentity(ctx, caller, anaId, phone('+351912345678'));
+    await addIdentity(ctx, caller, beaId, phone('+351912345678'));
     reads.length = 0;
-    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(bea.state.guestId);
-    expect(reads).toEqual([`guest-${ana.state.guestId}`, claim, `guest-${bea.state.guestId}`]);
+    expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBe(beaId);
+    expect(reads).toEqual([`guest-${anaId}`, claim, `guest-${beaId}`]);
     // released and not taken again: nobody
-    await removeIdentity(ctx, caller, bea.state.guestId, phone('+351912345678'));
+    await removeIdentity(ctx, caller, beaId, phone('+351912345678'));
     expect(await findGuestByIdentifier(ctx, caller, phone('+351912345678'))).toBeUndefined();
     expect(ctx.claimOwners.get(claim)).toBeUndefined();
   });
