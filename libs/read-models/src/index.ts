@@ -13,6 +13,7 @@ export type { MongoDocumentStoreOptions } from './adapters/mongodb/mongodb-docum
 export { createProjectionRunner } from './projection/projection-runner';
 export type {
   Project,
+  ProjectBatch,
   ProjectionRunner,
   ProjectionRunnerOptions,
   ProjectionState,

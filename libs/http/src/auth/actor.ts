@@ -1,7 +1,7 @@
 import { HttpError } from '../problem';
 
 /** The roles a Hearth token may carry (claim `roles`). Unknown role strings in a token are ignored. */
-export const ROLES = ['agent', 'manager', 'steward', 'marketer', 'analyst', 'admin', 'integration'] as const;
+export const ROLES = ['agent', 'manager', 'steward', 'marketer', 'analyst', 'admin', 'integration', 'portal'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Brands a caller may see: a list of brand ids, or `'*'` for every brand of the tenant. */

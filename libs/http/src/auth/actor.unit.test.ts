@@ -28,7 +28,7 @@ describe('actor', () => {
   });
 
   it('recognises roles', () => {
-    expect(['agent', 'manager', 'steward', 'marketer', 'analyst', 'admin', 'integration'].every(isRole)).toBe(true);
+    expect(['agent', 'manager', 'steward', 'marketer', 'analyst', 'admin', 'integration', 'portal'].every(isRole)).toBe(true);
     expect(isRole('root')).toBe(false);
     expect(isRole(undefined)).toBe(false);
   });

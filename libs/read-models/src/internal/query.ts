@@ -127,7 +127,7 @@ function checkJson(collection: string, value: unknown, path: string, depth: numb
     });
     return;
   }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (typeof value === 'object' && isPlainObject(value)) {
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       const at = path ? `${path}.${key}` : key;
       // MongoDB-compatible servers disagree on `$`-prefixed and dotted keys; PostgreSQL on empty ones is fine but BSON is not uniform.
@@ -140,6 +140,16 @@ function checkJson(collection: string, value: unknown, path: string, depth: numb
     return;
   }
   throw new InvalidDocumentError(collection, path, `${typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value} is not plain JSON`);
+}
+
+/**
+ * A plain object of any realm: its prototype is a realm's root prototype (or null). Comparing with this
+ * realm's `Object.prototype` alone would refuse documents read back from the memory store under Jest,
+ * whose `structuredClone` builds them in the outer realm.
+ */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** A copy without `undefined` properties: what every adapter stores and returns. */

@@ -9,11 +9,21 @@ import type { CheckpointedSource, ProjectionSource, SourceEvent } from './source
 /** Applies one event to documents through the session (`session.target === 'rebuild'` during a rebuild). */
 export type Project<E> = (event: E, session: DocumentSession) => Promise<void>;
 
+/** Applies a batch of events (in source order) to documents through the session, as one unit. */
+export type ProjectBatch<E> = (events: readonly E[], session: DocumentSession) => Promise<void>;
+
 export type ProjectionRunnerOptions<E> = {
   /** Unique per projection within the store: names the checkpoint and labels metrics and spans. */
   name: string;
   source: ProjectionSource<E>;
-  project: Project<E>;
+  /** Applies one event. Give this or `projectBatch`. */
+  project?: Project<E>;
+  /**
+   * Applies a whole batch in its session instead of `project`: for projections that fold many events
+   * into a few documents (counters, rollups) and would otherwise read and write the same documents once
+   * per event. It receives one event at a time while a failure is being isolated, and for push sources.
+   */
+  projectBatch?: ProjectBatch<E>;
   store: DocumentStore;
   /**
    * Where the position is kept. Default `store.checkpoints`, which saves it in the same transaction
@@ -140,6 +150,7 @@ class Runner<E> implements ProjectionRunner {
     if (typeof options.name !== 'string' || options.name.length === 0 || options.name.length > 150 || options.name.includes(REBUILD_SUFFIX)) {
       throw new ReadModelStateError(`projection name must be 1 to 150 characters without '${REBUILD_SUFFIX}'`);
     }
+    if ((options.project === undefined) === (options.projectBatch === undefined)) throw new ReadModelStateError('give either project or projectBatch');
     this.name = options.name;
     this.checkpoints = options.checkpoints ?? options.store.checkpoints;
     this.maxBatch = options.maxBatchSize ?? 500;
@@ -261,25 +272,37 @@ class Runner<E> implements ProjectionRunner {
     target: Target,
     checkpoint: { name: string; expected: number | undefined } | undefined,
   ): Promise<void> {
-    const { store, project, prefetch } = this.options;
+    const { store, project, projectBatch, prefetch } = this.options;
     const ownCheckpoints = this.checkpoints === store.checkpoints;
     await store.transaction(
       async (session) => {
         if (prefetch) await session.preload(prefetch(events.map((e) => e.event)));
-        for (const item of events) {
+        if (projectBatch) {
           await withSpan(
             `project ${this.name}`,
             {
               kind: 'consumer',
-              parent: item.trace,
-              attributes: {
-                [HEARTH_ATTRIBUTES.projection]: this.name,
-                ...(item.type ? { [HEARTH_ATTRIBUTES.eventType]: item.type } : {}),
-                ...(item.id ? { [HEARTH_ATTRIBUTES.eventId]: item.id } : {}),
-              },
+              parent: events[0]!.trace,
+              attributes: { [HEARTH_ATTRIBUTES.projection]: this.name, 'messaging.batch.message_count': events.length },
             },
-            () => project(item.event, session),
+            () => projectBatch(events.map((e) => e.event), session),
           );
+        } else if (project) {
+          for (const item of events) {
+            await withSpan(
+              `project ${this.name}`,
+              {
+                kind: 'consumer',
+                parent: item.trace,
+                attributes: {
+                  [HEARTH_ATTRIBUTES.projection]: this.name,
+                  ...(item.type ? { [HEARTH_ATTRIBUTES.eventType]: item.type } : {}),
+                  ...(item.id ? { [HEARTH_ATTRIBUTES.eventId]: item.id } : {}),
+                },
+              },
+              () => project(item.event, session),
+            );
+          }
         }
         await session.flush();
         if (checkpoint && ownCheckpoints) {

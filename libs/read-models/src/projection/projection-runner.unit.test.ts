@@ -220,6 +220,42 @@ describe('projection runner (memory stores)', () => {
     await plain.close();
   });
 
+  it('projectBatch receives whole batches in order (one event at a time while isolating a failure) and gives the same result', async () => {
+    const last = await appendGuestHistory(events, { category, tenants: TENANTS, guests: 25, events: 250, seed: 11 });
+    const perEvent = createMemoryDocumentStore();
+    const a = runner({ store: perEvent, name: 'per-event' });
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    let failOnce = true;
+    const b = runner({
+      name: 'batched',
+      maxBatchSize: 100,
+      project: undefined,
+      projectBatch: async (batch, session) => {
+        sizes.push(batch.length);
+        for (const event of batch) {
+          if (failOnce && seen.length === 130) {
+            failOnce = false;
+            throw new Error('transient');
+          }
+          seen.push(event.globalPosition);
+          await guestSummaryProjection()(event, session);
+        }
+      },
+    });
+    await a.start();
+    await b.start();
+    await a.waitForPosition(last);
+    await b.waitForPosition(last);
+    expect(await contentHash(store, guestSummaries, TENANTS)).toEqual(await contentHash(perEvent, guestSummaries, TENANTS));
+    expect(sizes.slice(0, 2)).toEqual([100, 100]);
+    expect(sizes).toContain(1); // the failed batch was retried event by event
+    expect(new Set(seen).size).toBe(250);
+    expect(() => runner({ name: 'neither', project: undefined })).toThrow('give either project or projectBatch');
+    expect(() => runner({ name: 'both', projectBatch: async () => {} })).toThrow('give either project or projectBatch');
+    await perEvent.close();
+  });
+
   it('reports lag, backlog and applied events as OpenTelemetry metrics', async () => {
     const reader = new TestReader();
     const provider = new MeterProvider({ readers: [reader] });

@@ -4,7 +4,7 @@ import { ReadModelStateError, UniqueConstraintError } from '../../errors';
 import type { Backend, DocumentRef, StoredDocument } from '../../internal/backend';
 import type { CompiledFind, Predicate } from '../../internal/query';
 import { DocumentStoreCore } from '../../internal/store-core';
-import type { Checkpoint, Collection, DeleteOptions, DocumentStore, Target, UpsertOptions } from '../../types';
+import type { Checkpoint, Collection, DeleteOptions, DocumentSession, DocumentStore, Target, UpsertOptions } from '../../types';
 import { countSql, createTableSql, findSql, promoteSql, table, uniqueIndexFields } from './postgres-sql';
 import { StatisticsKeeper, type AutoAnalyzeOptions } from './statistics-keeper';
 
@@ -262,6 +262,19 @@ export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
 
   get schema(): string {
     return this.pg.schema;
+  }
+
+  /**
+   * The PostgreSQL connection behind a session of this store (`transaction()`, or a projection's
+   * `project(event, session)`): a projection that needs a table of its own shape (a full-text index,
+   * arrays, …) writes it with SQL that commits atomically with the runner's checkpoint. Valid only
+   * inside the session's callback. Buffered document writes of a write-behind session go out at
+   * `session.flush()`: call it first when SQL reads rows the documents also touch.
+   */
+  sqlClientOf(session: DocumentSession): pg.PoolClient {
+    const own = this.connectionOf(session);
+    if (!own) throw new ReadModelStateError('this session belongs to another store');
+    return own.conn as pg.PoolClient;
   }
 
   static async connect(options: PostgresDocumentStoreOptions): Promise<PostgresDocumentStore> {
