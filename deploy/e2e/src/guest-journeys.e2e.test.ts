@@ -35,6 +35,7 @@ const rpcPrefix = `rpc.e2e-${runId}.customer-profile`;
 const isolation = {
   profile: { CUSTOMER_PROFILE_RPC_PREFIX: rpcPrefix },
   timeline: { CUSTOMER_PROFILE_RPC_PREFIX: rpcPrefix, TIMELINE_INGEST_DURABLE: durable, TIMELINE_INGEST_DELIVER_POLICY: 'new' },
+  tickets: { CUSTOMER_PROFILE_RPC_PREFIX: rpcPrefix, GUEST_EVENTS_DURABLE: `${durable}-tickets`, GUEST_EVENTS_DELIVER_POLICY: 'new' },
   durablePrefix: durable,
 };
 
@@ -58,6 +59,8 @@ type Tenant = {
   /** Timeline callers acting for one brand (staff of that brand). */
   staff: Record<'hotel' | 'dining' | 'retail', Client>;
   steward: Client;
+  /** service-tickets callers acting for one brand. */
+  tickets: Record<'hotel' | 'dining', Client>;
 };
 
 /** A tenant with a hotel and a dining brand in the data-sharing agreement and a private retail brand. */
@@ -80,6 +83,10 @@ async function newTenant(): Promise<Tenant> {
     timeline: client(stack.timeline.url, admin),
     staff: { hotel: await staffClient('hotel'), dining: await staffClient('dining'), retail: await staffClient('retail') },
     steward: client(stack.profile.url, await tokenFor(tenantId, ['steward'], '*', 'steward')),
+    tickets: {
+      hotel: client(stack.tickets.url, await tokenFor(tenantId, ['agent', 'manager'], ['hotel'], 'agent-hotel')),
+      dining: client(stack.tickets.url, await tokenFor(tenantId, ['agent'], ['dining'], 'agent-dining')),
+    },
   };
 }
 
@@ -389,5 +396,74 @@ describe('a guest across customer-profile and the timeline', () => {
       expect.objectContaining({ index: 1, status: 400 }),
     ]);
     await waitFor(async () => expect((await view(t.timeline, guestId)).totals).toMatchObject({ stays: 1, spend: [{ amount: '99.00', currency: 'EUR' }] }));
+  });
+
+  test('a complaint opened in service-tickets shows on the guest view and timeline; its recovery and resolution clear the cue', async () => {
+    const t = await newTenant();
+    const { guestId, email } = await register(t, 'Ines', 'Rocha');
+    await waitFor(async () => expect((await view(t.timeline, guestId)).identity).toMatchObject({ displayName: 'Ines Rocha' }));
+
+    // named by e-mail: service-tickets resolves the guest through customer-profile
+    const opened = await t.tickets.hotel.post('/v1/tickets', {
+      brandId: 'hotel',
+      propertyId: 'hotel-lisboa',
+      identifiers: [{ type: 'email', value: email }],
+      kind: 'complaint',
+      channel: 'phone',
+      priority: 'high',
+      subject: 'Noise from the bar until 2 am',
+      complaint: { complaintType: 'noise', severity: 'high' },
+    });
+    expect({ status: opened.status, body: opened.body }).toMatchObject({ status: 201, body: { ticket: { guestId, status: 'open' } } });
+    const ticketId = opened.body.ticket.ticketId as string;
+    const openedAt = performance.now();
+
+    const { elapsedMs } = await measureUntil(openedAt, async () => {
+      const v = await view(t.timeline, guestId);
+      expect(v.openTickets).toEqual([expect.objectContaining({ ticketId, status: 'open', brandId: 'hotel' })]);
+      expect(v.recentComplaints).toEqual([expect.objectContaining({ status: 'open', category: 'noise', severity: 'high', ticketId })]);
+      expect(v.cues.map((c: Json) => c.code)).toContain('open-complaint');
+      return v;
+    }, { timeoutMs: 20_000 });
+    measurements.push(`ticket opened → guest view shows it and the open-complaint cue: ${elapsedMs.toFixed(0)} ms`);
+    const entries = await timelinePage(t.timeline, guestId, '?types=hearth.service-tickets.ticket-opened,hearth.service-tickets.complaint-recorded');
+    expect(entries.map((e) => e.type).sort()).toEqual(['hearth.service-tickets.complaint-recorded', 'hearth.service-tickets.ticket-opened']);
+    // integration events carry no personal text: the subject stays in service-tickets
+    expect(JSON.stringify(entries)).not.toContain('Noise from the bar');
+    // a brand outside hotel's data sharing… dining shares with hotel, so its staff see the open complaint too
+    expect((await view(t.staff.dining, guestId)).cues.map((c: Json) => c.code)).toContain('open-complaint');
+
+    const assigned = await t.tickets.hotel.post(`/v1/tickets/${ticketId}/assign`, { assigneeId: 'agent-hotel' }, { 'if-match': opened.headers.get('etag')! });
+    expect({ status: assigned.status, body: assigned.body }).toMatchObject({ status: 200, body: { ticket: { status: 'assigned', assigneeId: 'agent-hotel' } } });
+    const recovery = await t.tickets.hotel.post(`/v1/tickets/${ticketId}/recoveries`, { action: 'voucher', value: { currency: 'EUR', minor: 5000 } }, { 'if-match': assigned.headers.get('etag')! });
+    expect(recovery.status).toBe(201);
+    const resolved = await t.tickets.hotel.post(`/v1/tickets/${ticketId}/resolve`, { resolutionCode: 'moved-room' }, { 'if-match': recovery.headers.get('etag')! });
+    expect({ status: resolved.status, body: resolved.body }).toMatchObject({ status: 200, body: { ticket: { status: 'resolved' } } });
+    // a stale version is refused
+    expect((await t.tickets.hotel.post(`/v1/tickets/${ticketId}/close`, undefined, { 'if-match': opened.headers.get('etag')! })).status).toBe(412);
+
+    await waitFor(async () => {
+      const v = await view(t.timeline, guestId);
+      expect(v.openTickets).toEqual([]);
+      expect(v.recentComplaints).toEqual([
+        expect.objectContaining({ ticketId, status: 'resolved', recoveries: [expect.objectContaining({ action: 'voucher', value: { amount: '50.00', currency: 'EUR' } })] }),
+      ]);
+      expect(v.cues.map((c: Json) => c.code)).not.toContain('open-complaint');
+      expect(v.cues.map((c: Json) => c.code)).not.toContain('service-failure-without-recovery');
+    });
+    const after = await timelinePage(t.timeline, guestId, '?types=hearth.service-tickets.recovery-given,hearth.service-tickets.ticket-resolved');
+    expect(after.map((e) => e.type).sort()).toEqual(['hearth.service-tickets.recovery-given', 'hearth.service-tickets.ticket-resolved']);
+
+    // the ticket is on the unified queue until it was resolved, and the agent sees it with its SLA
+    const ticket = await t.tickets.hotel.get(`/v1/tickets/${ticketId}`);
+    expect({ status: ticket.status, body: ticket.body }).toMatchObject({ status: 200, body: { ticketId, status: 'resolved', subject: 'Noise from the bar until 2 am' } });
+    await waitFor(async () => {
+      const queue = await t.tickets.hotel.get('/v1/tickets?includeClosed=true');
+      expect(queue.status).toBe(200);
+      expect(queue.body.items.map((i: Json) => i.ticketId)).toContain(ticketId);
+    });
+    // dining shares data with hotel: its staff may read hotel's ticket but not work it
+    expect((await t.tickets.dining.get(`/v1/tickets/${ticketId}`)).status).toBe(200);
+    expect((await t.tickets.dining.post(`/v1/tickets/${ticketId}/close`, undefined)).status).toBe(403);
   });
 });

@@ -18,7 +18,7 @@ const repoRoot = resolve(__dirname, '..', '..', '..');
 /** The HS256 secret the children verify tokens with (never the environment's, so tokens always match). */
 export const E2E_JWT_SECRET = 'e2e-only-secret-with-at-least-32-characters!';
 
-export type ServiceName = 'customer-profile' | 'timeline';
+export type ServiceName = 'customer-profile' | 'timeline' | 'service-tickets';
 
 export type RunningService = {
   name: ServiceName;
@@ -114,6 +114,7 @@ export async function startService(name: ServiceName, options: { env?: Record<st
 export type Stack = {
   profile: RunningService;
   timeline: RunningService;
+  tickets: RunningService;
   /** Stops every child (SIGTERM, SIGKILL after 10 s) and drops their schemas. */
   stop(): Promise<void>;
 };
@@ -121,6 +122,7 @@ export type Stack = {
 export type StackIsolation = {
   profile?: Record<string, string>;
   timeline?: Record<string, string>;
+  tickets?: Record<string, string>;
   /** JetStream durables whose names start with this are deleted when the stack stops (the run's own consumers). */
   durablePrefix?: string;
 };
@@ -140,9 +142,10 @@ async function deleteDurables(prefix: string): Promise<void> {
 }
 
 /**
- * customer-profile, then the timeline (which asks customer-profile over NATS). `isolation` is added to
- * both children's environment: names of NATS subjects and durables that keep this stack apart from other
- * Hearth processes on the same NATS server (see the journeys' test file).
+ * customer-profile, then the timeline and service-tickets (which ask customer-profile over NATS; the
+ * timeline files the tickets' integration events). `isolation` is added to the children's environment:
+ * names of NATS subjects and durables that keep this stack apart from other Hearth processes on the same
+ * NATS server (see the journeys' test file).
  */
 export async function startStack(isolation: StackIsolation = {}): Promise<Stack> {
   const started: RunningService[] = [];
@@ -159,9 +162,12 @@ export async function startStack(isolation: StackIsolation = {}): Promise<Stack>
   try {
     const profile = await startService('customer-profile', { env: isolation.profile ?? {} });
     started.push(profile);
+    // service-tickets first: it creates its NATS stream, which the timeline's new durable then starts on
+    const tickets = await startService('service-tickets', { env: isolation.tickets ?? {} });
+    started.push(tickets);
     const timeline = await startService('timeline', { env: isolation.timeline ?? {} });
     started.push(timeline);
-    return { profile, timeline, stop };
+    return { profile, timeline, tickets, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -60,14 +60,15 @@ export type OpenLoopResult = { latencies: number[]; errors: number; achieved: nu
 
 /**
  * Sends `rate` requests per second for `seconds`, on schedule whether or not earlier ones have answered
- * (no coordinated omission), in 10 ms ticks. `send` resolves true for a good answer. Latencies come back
- * sorted (ms).
+ * (no coordinated omission): a constant arrival rate, spread over ticks of `tickMs` (default 1 ms, so
+ * 1,000/s is one request per millisecond, as k6's constant-arrival-rate spaces them; 10 ms ticks would
+ * send bursts of ten, and the tenth would wait for the nine before it). `send` resolves true for a good
+ * answer. Latencies come back sorted (ms).
  */
-export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<boolean>): Promise<OpenLoopResult> {
+export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<boolean>, { tickMs = 1 }: { tickMs?: number } = {}): Promise<OpenLoopResult> {
   const latencies: number[] = [];
   let errors = 0;
   const total = rate * seconds;
-  const tickMs = 10;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let sent = 0, tick = 0; sent < total; tick++) {
