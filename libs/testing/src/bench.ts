@@ -97,3 +97,19 @@ export async function openLoop(rate: number, seconds: number, send: (i: number) 
 
 /** The p-th percentile (0–100) of ascending `sorted` values (nearest rank); NaN when empty. */
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/**
+ * Lets PostgreSQL settle after a bulk load, so a benchmark measures the steady state: waits (at most
+ * `maxMs`) until no autovacuum worker is running, then forces a CHECKPOINT (the dirty pages of the load
+ * are written now, not in the middle of the measurement). Returns the seconds waited.
+ */
+export async function settlePostgres(pool: { query(text: string): Promise<{ rows: { n: number }[] }> }, maxMs = 180_000): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < maxMs) {
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    if ((rows[0]?.n ?? 0) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  await pool.query('CHECKPOINT');
+  return (performance.now() - start) / 1000;
+}

@@ -3,5 +3,5 @@ export { testMetadata, testEvent, uniqueCategory } from '@hearth/event-store';
 export { eventually } from './eventually';
 export { deciderSpec } from './decider-spec';
 export { testDatabaseUrl, dropSchema } from './postgres';
-export { cpuTotal, openLoop, percentile, processTreeCpu, settle } from './bench';
+export { cpuTotal, openLoop, percentile, processTreeCpu, settle, settlePostgres } from './bench';
 export type { CpuSeconds, OpenLoopResult } from './bench';

@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
-import { cpuTotal as cpuSeconds, openLoop, percentile as pct, settle } from '@hearth/testing';
+import { cpuTotal as cpuSeconds, openLoop, percentile as pct, settle, settlePostgres } from '@hearth/testing';
 import { connectMessaging } from '@hearth/messaging';
 import pg from 'pg';
 
@@ -193,7 +193,8 @@ async function main(): Promise<void> {
     if (SEED) {
       const seedStart = performance.now();
       const seed = spawn(process.execPath, [join(repoRoot, 'deploy', 'scripts', 'seed.mjs')], {
-        env: { ...process.env, JWT_SECRET, SEED_TENANT: TENANT, CUSTOMER_PROFILE_URL: `http://127.0.0.1:${profile.port}`, TIMELINE_URL: `http://127.0.0.1:${timeline.port}` },
+        // SEED_TICKETS=0: no service-tickets runs next to the benchmark's services (the seed would use :4103)
+        env: { ...process.env, JWT_SECRET, SEED_TENANT: TENANT, SEED_TICKETS: '0', CUSTOMER_PROFILE_URL: `http://127.0.0.1:${profile.port}`, TIMELINE_URL: `http://127.0.0.1:${timeline.port}` },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       const code = await new Promise<number | null>((r) => seed.once('exit', r));
@@ -322,6 +323,7 @@ async function main(): Promise<void> {
     line('settled', `${fmt(await settle(timeline.child.pid), 1)} s`);
 
     // ---- view reads at a fixed rate: chain-wide and brand-scoped callers alternate
+    line('PostgreSQL settled (autovacuum done, CHECKPOINT)', `${fmt(await settlePostgres(pool), 1)} s`);
     {
       const brandToken = await signHs256Token({ sub: 'bench-agent', tenant: TENANT, roles: ['agent'], brands: ['bench-dining'] }, { secret: JWT_SECRET, ttl: '1h' });
       const cpuBefore = cpuSeconds(timeline.child.pid);
