@@ -1,6 +1,7 @@
 export { loadConfig } from './load-config';
 export type { ConfigSummary, DeepReadonly, LoadConfigOptions } from './load-config';
 export { ConfigError } from './errors';
+export { refuseDevelopmentDefaults } from './development-defaults';
 export type { ConfigProblem } from './errors';
 export {
   SECRET_MASK,
@@ -12,4 +13,5 @@ export {
   secretKeysOf,
 } from './secrets';
 export { bool, csv, duration, port, url } from './env-helpers';
+export { serviceConfigShape } from './service-config';
 export type { UrlOptions } from './env-helpers';

@@ -33,3 +33,17 @@ export class InvalidIdentifierError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Identifiers that point to several guests: customer-profile does not guess; it returned the candidates
+ * and recorded a merge proposal for a data steward (422 `AMBIGUOUS_GUEST` with both).
+ */
+export class AmbiguousGuestError extends Error {
+  readonly code = 'AMBIGUOUS_GUEST';
+  constructor(
+    readonly candidates: readonly { guestId: string; matchedBy: readonly string[] }[],
+    readonly proposalId: string,
+  ) {
+    super(`The identifiers belong to ${candidates.length} different guests; a data steward can merge them (proposal ${proposalId}).`);
+  }
+}

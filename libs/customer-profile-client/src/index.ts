@@ -1,4 +1,6 @@
-export { DependencyUnavailableError, InvalidIdentifierError } from './customer-profile.port';
+export { AmbiguousGuestError, DependencyUnavailableError, InvalidIdentifierError } from './customer-profile.port';
+export { customerProfileProblem } from './problems';
+export type { CustomerProfileProblem } from './problems';
 export type { CustomerProfile } from './customer-profile.port';
 export { createCustomerProfileClient } from './nats-customer-profile.client';
 export type { CustomerProfileClientOptions } from './nats-customer-profile.client';
@@ -6,3 +8,4 @@ export { createTenantDirectoryCache } from './tenant-directory';
 export type { TenantDirectoryCache } from './tenant-directory';
 export { BrandNotAllowedError, resolveViewerScope, UnknownBrandError } from './viewer-scope';
 export type { ResolvedScope, Viewer, ViewerScope } from './viewer-scope';
+export { customerProfileClientConfigShape } from './config';

@@ -31,3 +31,4 @@ export async function connectKurrentDb(options: KurrentDbModule.KurrentDbEventSt
   return KurrentDbEventStore.connect(options);
 }
 export * from './crypto-shredding';
+export { uuidV5 } from './ids';

@@ -7,8 +7,11 @@ export type { RunningHttpServer, StartHttpServerOptions } from './server';
 export { beginShutdown, isShuttingDown } from './app-runtime';
 export { forkHttpWorkers, processRole } from './http-workers';
 export type { ForkHttpWorkersOptions, ProcessRole } from './http-workers';
+export { runService } from './service-runner';
+export type { ServiceRunOptions, Stop } from './service-runner';
 
 export { route, fieldErrors } from './route';
+export { withErrorTranslation } from './error-translation';
 export type { AnyReply, HttpMethod, ObjectSchema, Reply, ResponseSpec, ResponsesSpec, RouteContext, RouteDefinition, RouteHandler, RouteSpec } from './route';
 export { ResponseValidationError, JSON_TYPES } from './route-pipeline';
 

@@ -1,12 +1,11 @@
 import { hearthContracts, rpcSubjects } from '@hearth/contracts';
-import { loadConfig } from '@hearth/config';
+import { loadConfig, refuseDevelopmentDefaults } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { authOptionsFromEnv, forkHttpWorkers, PostgresIdempotencyStore, processRole, startHttpServer } from '@hearth/http';
+import { authOptionsFromEnv, PostgresIdempotencyStore, runService, startHttpServer, type Stop } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import pg from 'pg';
-import { z } from 'zod';
 import { createProfileHttpApp } from './adapters/http';
 import { createDirectoryResponders } from './adapters/nats/directory.responders';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
@@ -19,57 +18,29 @@ import { GUEST_PERSONAL_DATA } from './domain/guest.events';
 const SERVICE = 'customer-profile';
 const DEVELOPMENT_DEFAULTS = ['ENCRYPTION_MASTER_KEY', 'IDENTITY_PEPPER'] as const;
 
-const mainConfigSchema = configSchema.extend({
-  /**
-   * Processes serving HTTP and NATS requests. 1 (default): this process does everything. Above 1: this
-   * process keeps the background work (forwarder, projections, purges) and forks that many node:cluster
-   * workers sharing the port, so requests use more than one core.
-   */
-  HTTP_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-});
 
 type Clients = Awaited<ReturnType<typeof connectClients>>;
-/** A running part of the service and how to stop it; stopped in reverse start order. */
-type Stop = () => Promise<unknown>;
 
 /**
- * config → clients → background work (forwarder, projections, purges) → request side (NATS responder,
- * HTTP) in one process, or the background work here and the request side in HTTP_WORKERS forked
- * workers; SIGTERM/SIGINT stop it in reverse.
+ * config → clients → background work (forwarder, projections, purges) → request side (NATS responders,
+ * HTTP), all in one process, or the request side in HTTP_WORKERS forked workers (`runService`).
  */
 export async function main(telemetry: Telemetry): Promise<void> {
-  const config = loadConfig(mainConfigSchema, { serviceName: SERVICE });
+  const config = loadConfig(configSchema, { serviceName: SERVICE });
   const logger = createLogger({ serviceName: SERVICE });
-  if (config.STRICT_PRODUCTION_CONFIG) {
-    const defaults = configSchema.shape;
-    for (const name of DEVELOPMENT_DEFAULTS) {
-      if (config[name] === defaults[name].parse(undefined)) throw new Error(`${name} still has its development default`);
-    }
-  }
-  const role = processRole(config.HTTP_WORKERS);
-
-  const clients = await connectClients(config, { ensureStreams: role !== 'worker' });
-  const stops: Stop[] = [];
-  let stopping = false;
-  const stop = async (reason: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, 'shutting down');
-    for (const stopPart of stops.reverse()) await stopPart();
-    await clients.close();
-    await telemetry.shutdown();
-    process.exit(exitCode);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-
-  if (role !== 'worker') stops.push(...(await startBackgroundWork(clients, logger)));
-  if (role !== 'primary') stops.push(...(await serveRequests(clients, config, telemetry, logger)));
-  if (role === 'primary') stops.push(forkHttpWorkers({ count: config.HTTP_WORKERS, logger, onStartFailure: () => void stop('an HTTP worker failed to start', 1) }));
+  refuseDevelopmentDefaults(configSchema, config, DEVELOPMENT_DEFAULTS, config.STRICT_PRODUCTION_CONFIG);
+  await runService({
+    httpWorkers: config.HTTP_WORKERS,
+    logger,
+    telemetry,
+    connect: ({ provision }) => connectClients(config, { ensureStreams: provision }),
+    background: (clients) => startBackgroundWork(clients, logger),
+    requests: (clients) => serveRequests(clients, config, telemetry, logger),
+  });
 }
 
 async function connectClients(config: ProfileConfig, { ensureStreams }: { ensureStreams: boolean }) {
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });

@@ -1,8 +1,8 @@
 import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
-import { loadConfig } from '@hearth/config';
+import { loadConfig, refuseDevelopmentDefaults } from '@hearth/config';
 import { rpcSubjects } from '@hearth/contracts';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { authOptionsFromEnv, forkHttpWorkers, PostgresIdempotencyStore, processRole, startHttpServer } from '@hearth/http';
+import { authOptionsFromEnv, PostgresIdempotencyStore, runService, startHttpServer, type Stop } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
@@ -28,45 +28,25 @@ const SERVICE = 'service-tickets';
 const DEVELOPMENT_DEFAULTS = ['ENCRYPTION_MASTER_KEY'] as const;
 
 type Clients = Awaited<ReturnType<typeof connectClients>>;
-/** A running part of the service and how to stop it; stopped in reverse start order. */
-type Stop = () => Promise<unknown>;
 
 /**
  * config → clients (event store with crypto-shredding, read models, timers, idempotency, messaging,
  * customer-profile client, knowledge base) → background work (forwarder, projections, SLA scheduler and
- * timer worker, guest-event consumer) → request side (HTTP), all in one process, or the background work
- * here and the request side in HTTP_WORKERS forked workers sharing the port; SIGTERM/SIGINT stop it in
- * reverse.
+ * timer worker, guest-event consumer) → request side (HTTP), all in one process, or the request side in
+ * HTTP_WORKERS forked workers (`runService`).
  */
 export async function main(telemetry: Telemetry): Promise<void> {
   const config = loadConfig(configSchema, { serviceName: SERVICE });
   const logger = createLogger({ serviceName: SERVICE, level: config.LOG_LEVEL });
-  if (config.STRICT_PRODUCTION_CONFIG) {
-    const defaults = configSchema.shape;
-    for (const name of DEVELOPMENT_DEFAULTS) {
-      if (config[name] === defaults[name].parse(undefined)) throw new Error(`${name} still has its development default`);
-    }
-  }
-  const role = processRole(config.HTTP_WORKERS);
-  const clients = await connectClients(config, logger, { provision: role !== 'worker' });
-
-  const stops: Stop[] = [];
-  let stopping = false;
-  const stop = async (reason: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, 'shutting down');
-    for (const stopPart of stops.reverse()) await stopPart();
-    await clients.close();
-    await telemetry.shutdown();
-    process.exit(exitCode);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-
-  if (role !== 'worker') stops.push(...(await startBackgroundWork(clients, config, logger)));
-  if (role !== 'primary') stops.push(...(await serveRequests(clients, config, telemetry, logger)));
-  if (role === 'primary') stops.push(forkHttpWorkers({ count: config.HTTP_WORKERS, logger, onStartFailure: () => void stop('an HTTP worker failed to start', 1) }));
+  refuseDevelopmentDefaults(configSchema, config, DEVELOPMENT_DEFAULTS, config.STRICT_PRODUCTION_CONFIG);
+  await runService({
+    httpWorkers: config.HTTP_WORKERS,
+    logger,
+    telemetry,
+    connect: ({ provision }) => connectClients(config, logger, { provision }),
+    background: (clients) => startBackgroundWork(clients, config, logger),
+    requests: (clients) => serveRequests(clients, config, telemetry, logger),
+  });
 }
 
 async function connectClients(config: TicketsConfig, logger: Logger, { provision }: { provision: boolean }) {

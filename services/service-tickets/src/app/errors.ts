@@ -1,15 +1,7 @@
 /** Typed errors of the service-tickets use cases; each has a stable `code` (mapped to HTTP by the adapter). */
 
-/** The identifiers of a ticket's guest point to several guests (422, with the candidates and customer-profile's merge proposal). */
-export class AmbiguousGuestError extends Error {
-  readonly code = 'AMBIGUOUS_GUEST';
-  constructor(
-    readonly candidates: readonly { guestId: string; matchedBy: readonly string[] }[],
-    readonly proposalId: string,
-  ) {
-    super(`The identifiers belong to ${candidates.length} different guests; a data steward can merge them (proposal ${proposalId}).`);
-  }
-}
+/** Ambiguous identifiers (422 with the candidates and the merge proposal): defined with the customer-profile client. */
+export { AmbiguousGuestError } from '@hearth/customer-profile-client';
 
 export type TicketRequestErrorCode =
   | 'UNKNOWN_CATEGORY'

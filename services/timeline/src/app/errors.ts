@@ -19,16 +19,8 @@ export class GuestMergedError extends Error {
   }
 }
 
-/** The identifiers of a touchpoint point to several guests (422, with the candidates and customer-profile's merge proposal). */
-export class AmbiguousGuestError extends Error {
-  readonly code = 'AMBIGUOUS_GUEST';
-  constructor(
-    readonly candidates: readonly { guestId: string; matchedBy: readonly string[] }[],
-    readonly proposalId: string,
-  ) {
-    super(`The identifiers belong to ${candidates.length} different guests; a data steward can merge them (proposal ${proposalId}).`);
-  }
-}
+/** Ambiguous identifiers (422 with the candidates and the merge proposal): defined with the customer-profile client. */
+export { AmbiguousGuestError } from '@hearth/customer-profile-client';
 
 /** A field problem, with the location-prefixed path of `@hearth/http` (`body.items.3.payload.covers`). */
 export type FieldProblem = { path: string; message: string; code?: string };

@@ -1,4 +1,4 @@
-import { HttpError } from '@hearth/http';
+import { HttpError, withErrorTranslation } from '@hearth/http';
 import type { ErrorMappings, FieldError, RouteDefinition } from '@hearth/http';
 import type { AttributeValue } from '../../domain/guest.events';
 import { identityKey, normaliseIdentity, type Identity } from '../../domain/identifiers';
@@ -70,18 +70,7 @@ export function translateDomainError(error: unknown, method: string): unknown {
 }
 
 /** Wraps a route so domain errors become the problems described in `translateDomainError`, on idempotent routes too. */
-export function withDomainErrors(definition: RouteDefinition): RouteDefinition {
-  return {
-    spec: definition.spec,
-    handler: async (ctx) => {
-      try {
-        return await definition.handler(ctx);
-      } catch (error) {
-        throw translateDomainError(error, ctx.req.method);
-      }
-    },
-  };
-}
+export const withDomainErrors = (definition: RouteDefinition): RouteDefinition => withErrorTranslation(definition, (error, ctx) => translateDomainError(error, ctx.req.method));
 
 /** A 400 listing every field problem at once; its code is the domain's when all errors share one. */
 export function fieldProblem(errors: readonly FieldError[]): HttpError {

@@ -1,8 +1,8 @@
-import { DependencyUnavailableError, InvalidIdentifierError, UnknownBrandError } from '@hearth/customer-profile-client';
-import { HttpError } from '@hearth/http';
+import { customerProfileProblem } from '@hearth/customer-profile-client';
+import { HttpError, withErrorTranslation } from '@hearth/http';
 import type { ErrorMappings, RouteDefinition } from '@hearth/http';
 import type { Request } from 'express';
-import { AmbiguousGuestError, GuestMergedError, InvalidTouchpointError } from '../../app/errors';
+import { GuestMergedError, InvalidTouchpointError } from '../../app/errors';
 
 /** The service's error codes → HTTP status (on top of the library's defaults). */
 export const TIMELINE_ERROR_MAPPINGS: ErrorMappings = {
@@ -41,49 +41,12 @@ export function translateError(error: unknown, req: Pick<Request, 'method' | 'or
       cause: error,
     });
   }
-  if (error instanceof AmbiguousGuestError) {
-    return new HttpError({
-      status: 422,
-      code: 'AMBIGUOUS_GUEST',
-      title: 'Identifiers match several guests',
-      detail: error.message,
-      extensions: { candidates: error.candidates.map((c) => ({ guestId: c.guestId, matchedBy: [...c.matchedBy] })), proposalId: error.proposalId },
-      cause: error,
-    });
-  }
   if (error instanceof InvalidTouchpointError) {
     return new HttpError({ status: 400, code: 'VALIDATION_FAILED', detail: error.message, errors: [...error.errors], cause: error });
   }
-  if (error instanceof InvalidIdentifierError) {
-    return new HttpError({ status: 400, code: 'INVALID_IDENTIFIER', detail: error.message, errors: [{ path: 'body.identifiers', message: error.message, code: 'INVALID_IDENTIFIER' }], cause: error });
-  }
-  if (error instanceof UnknownBrandError) {
-    return new HttpError({ status: 400, code: 'UNKNOWN_BRAND', detail: error.message, errors: [{ path: error.field, message: error.message, code: 'UNKNOWN_BRAND' }], cause: error });
-  }
-  if (error instanceof DependencyUnavailableError) {
-    return new HttpError({
-      status: 503,
-      code: 'DEPENDENCY_UNAVAILABLE',
-      title: 'Dependency unavailable',
-      detail: `${error.dependency} did not answer in time; retry shortly.`,
-      headers: { 'Retry-After': '1' },
-      extensions: { dependency: error.dependency },
-      cause: error,
-    });
-  }
-  return error;
+  const problem = customerProfileProblem(error);
+  return problem ? new HttpError({ ...problem, cause: error }) : error;
 }
 
 /** Wraps a route so the use cases' errors become the problems of `translateError`. */
-export function withTimelineErrors(definition: RouteDefinition): RouteDefinition {
-  return {
-    spec: definition.spec,
-    handler: async (ctx) => {
-      try {
-        return await definition.handler(ctx);
-      } catch (error) {
-        throw translateError(error, ctx.req);
-      }
-    },
-  };
-}
+export const withTimelineErrors = (definition: RouteDefinition): RouteDefinition => withErrorTranslation(definition, (error, ctx) => translateError(error, ctx.req));
