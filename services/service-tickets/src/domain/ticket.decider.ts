@@ -117,6 +117,8 @@ export type SlaTargetState = {
   mode: SlaMode;
   minutes: number;
   dueAt: string;
+  /** When `dueAt` was computed (the opening, or the last reschedule): a pause that ended later makes it stale. */
+  dueAtSetAt: string;
   breachedAt?: string;
 };
 
@@ -224,6 +226,21 @@ function validateRecovery(command: { action: RecoveryAction; value?: Money; poin
   if (action === 'points' && points === undefined) throw new TicketError('INVALID_RECOVERY', 'a points recovery needs the number of points');
   if (action !== 'points' && points !== undefined) throw new TicketError('INVALID_RECOVERY', `a ${action} grants no points`);
   if (action === 'apology' && value !== undefined) throw new TicketError('INVALID_RECOVERY', 'an apology has no value');
+}
+
+/**
+ * A target reached after its due time was missed, even when its timer has not fired yet (timer lag, the
+ * timer worker down, a ticket received in the past): the event that meets it is preceded by
+ * `SlaBreached`, so reports never count a late response as met (the timer, when it fires, is then stale).
+ * Only when the recorded due time is current: not while the clock is paused, and not when a pause ended
+ * after the due time was computed (the scheduler reschedules then, and its timer decides).
+ */
+function lateBreach(state: ExistingState, command: TicketCommand, target: SlaTarget): TicketEvent[] {
+  const terms = state.sla[target];
+  if (!terms || terms.breachedAt !== undefined || instantOf(command) <= Date.parse(terms.dueAt)) return [];
+  const lastPause = state.pauses.at(-1);
+  if (lastPause && (lastPause.to === undefined || Date.parse(lastPause.to) > Date.parse(terms.dueAtSetAt))) return [];
+  return [{ type: 'SlaBreached', data: { ...base(state, command), target, dueAt: terms.dueAt, policyId: terms.policyId } }];
 }
 
 function targetMet(state: ExistingState, target: SlaTarget): boolean {
@@ -382,7 +399,8 @@ function decide(command: TicketCommand, state: TicketState): TicketEvent[] {
       }
       const ref = base(state, command);
       const events: TicketEvent[] = [];
-      if (state.firstRespondedAt === undefined) events.push({ type: 'FirstResponseRecorded', data: ref });
+      if (state.firstRespondedAt === undefined) events.push(...lateBreach(state, command, 'first-response'), { type: 'FirstResponseRecorded', data: ref });
+      events.push(...lateBreach(state, command, 'resolution'));
       events.push({
         type: 'TicketResolved',
         data: {
@@ -442,7 +460,7 @@ function decide(command: TicketCommand, state: TicketState): TicketEvent[] {
         { type: 'TicketCommented', data: { ...ref, commentId: command.commentId, visibility: command.visibility, author: command.author, body: command.body } },
       ];
       const publicStaff = command.visibility === 'public' && command.author === 'staff';
-      if (publicStaff && state.firstRespondedAt === undefined && isActive(state.status)) events.push({ type: 'FirstResponseRecorded', data: ref });
+      if (publicStaff && state.firstRespondedAt === undefined && isActive(state.status)) events.push(...lateBreach(state, command, 'first-response'), { type: 'FirstResponseRecorded', data: ref });
       if (command.author === 'guest' && state.status === 'waiting-on-guest') events.push({ type: 'TicketResumed', data: { ...ref, trigger: 'guest-replied' } });
       return events;
     }
@@ -461,7 +479,7 @@ function decide(command: TicketCommand, state: TicketState): TicketEvent[] {
       requireTicket(state);
       if (state.firstRespondedAt !== undefined) return [];
       requireActive(state, command.type);
-      return [{ type: 'FirstResponseRecorded', data: base(state, command) }];
+      return [...lateBreach(state, command, 'first-response'), { type: 'FirstResponseRecorded', data: base(state, command) }];
     }
 
     case 'ChangePriority': {
@@ -568,7 +586,7 @@ function evolve(state: TicketState, event: TicketEvent): TicketState {
       const d = event.data;
       const sla: TicketState['sla'] = {};
       for (const [target, terms] of Object.entries(d.sla ?? {}) as [SlaTarget, NonNullable<TicketSlaTerms[SlaTarget]>][]) {
-        sla[target] = { policyId: terms.policyId, mode: terms.mode, minutes: terms.minutes, dueAt: terms.dueAt };
+        sla[target] = { policyId: terms.policyId, mode: terms.mode, minutes: terms.minutes, dueAt: terms.dueAt, dueAtSetAt: d.at };
       }
       return {
         ...initialState(),
@@ -625,7 +643,7 @@ function evolve(state: TicketState, event: TicketEvent): TicketState {
       return { ...state, satisfaction: { score: event.data.score, ...(event.data.surveyId !== undefined ? { surveyId: event.data.surveyId } : {}) } };
     case 'SlaTargetRescheduled': {
       const terms = state.sla[event.data.target];
-      return terms ? { ...state, sla: { ...state.sla, [event.data.target]: { ...terms, dueAt: event.data.dueAt } } } : state;
+      return terms ? { ...state, sla: { ...state.sla, [event.data.target]: { ...terms, dueAt: event.data.dueAt, dueAtSetAt: event.data.at } } } : state;
     }
     case 'SlaBreached': {
       const terms = state.sla[event.data.target];

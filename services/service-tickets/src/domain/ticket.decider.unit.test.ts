@@ -199,7 +199,7 @@ describe('ticket decider', () => {
 
   describe('ResolveTicket', () => {
     it('resolves a ticket in progress, recording the first response if none was made', () =>
-      spec.given(inProgress).when(cmd('ResolveTicket', {}, 100)).then([ev('FirstResponseRecorded', {}, 100), resolved]));
+      spec.given(inProgress).when(cmd('ResolveTicket', {}, 50)).then([ev('FirstResponseRecorded', {}, 50), ev('TicketResolved', { kind: 'complaint' }, 50)]));
     it('resolves with a code and summary after a first response', () =>
       spec.given([...inProgress, responded]).when(cmd('ResolveTicket', { resolutionCode: 'compensated', summary: 'Moved to a quiet room' }, 100))
         .then([ev('TicketResolved', { kind: 'complaint', resolutionCode: 'compensated', summary: 'Moved to a quiet room' }, 100)]));
@@ -390,6 +390,33 @@ describe('ticket decider', () => {
     });
   });
 
+  describe('SLA: a target reached after its due time is missed, whether or not its timer fired', () => {
+    const breach = (target: 'first-response' | 'resolution', dueMinute: number, minute: number) => ev('SlaBreached', { target, dueAt: at(dueMinute), policyId: 'complaint' }, minute);
+    it('records the breach with a late first response (explicit, by a public reply, or by the resolution)', () => {
+      spec.given(inProgress).when(cmd('RecordFirstResponse', {}, 61)).then([breach('first-response', 60, 61), ev('FirstResponseRecorded', {}, 61)]);
+      spec
+        .given(inProgress)
+        .when(cmd('AddComment', { commentId: 'c-9', visibility: 'public', author: 'staff', body: 'Sorry for the wait' }, 90))
+        .then([
+          ev('TicketCommented', { commentId: 'c-9', visibility: 'public', author: 'staff', body: 'Sorry for the wait' }, 90),
+          breach('first-response', 60, 90),
+          ev('FirstResponseRecorded', {}, 90),
+        ]);
+      spec.given(inProgress).when(cmd('ResolveTicket', {}, 300)).then([breach('first-response', 60, 300), ev('FirstResponseRecorded', {}, 300), breach('resolution', 240, 300), ev('TicketResolved', { kind: 'complaint' }, 300)]);
+    });
+    it('records nothing on time, nor again when the timer already recorded the breach', () => {
+      spec.given(inProgress).when(cmd('RecordFirstResponse', {}, 60)).then([ev('FirstResponseRecorded', {}, 60)]);
+      spec.given([...inProgress, breach('first-response', 60, 60)]).when(cmd('RecordFirstResponse', {}, 70)).then([ev('FirstResponseRecorded', {}, 70)]);
+    });
+    it('leaves it to the rescheduled timer when a pause ended after the due time was computed', () => {
+      // waited 30 minutes: the real due time moved to minute 90, which the scheduler has not recorded yet
+      spec.given([...inProgress, waiting, resumed]).when(cmd('RecordFirstResponse', {}, 70)).then([ev('FirstResponseRecorded', {}, 70)]);
+      // once rescheduled, the recorded due time is current again
+      const rescheduled = ev('SlaTargetRescheduled', { target: 'first-response', dueAt: at(90), previousDueAt: at(60) }, 41);
+      spec.given([...inProgress, waiting, resumed, rescheduled]).when(cmd('RecordFirstResponse', {}, 95)).then([breach('first-response', 90, 95), ev('FirstResponseRecorded', {}, 95)]);
+    });
+  });
+
   describe('SLA: RecordSlaBreach (timer) and escalation', () => {
     const timer = 'service:sla-timer';
     const breach = (target: 'first-response' | 'resolution', dueMinute: number, escalation?: { toPriority?: 'urgent'; toAssigneeId?: string }) =>
@@ -491,7 +518,7 @@ describe('ticket decider', () => {
         firstRespondedAt: at(3),
         pauses: [{ from: at(10), to: at(40) }, { from: at(100) }],
       });
-      expect(state.sla.resolution).toEqual({ policyId: 'complaint', mode: 'business-hours', minutes: 240, dueAt: at(240) });
+      expect(state.sla.resolution).toEqual({ policyId: 'complaint', mode: 'business-hours', minutes: 240, dueAt: at(240), dueAtSetAt: at(0) });
     });
   });
 });

@@ -93,6 +93,9 @@ describe('unified queue on PostgreSQL', () => {
     await send('f', { type: 'ResolveTicket', at: at(5), by: 'user:agent-1', summary: 'Ana Silva found it' });
     await open('zz', 0, { sla: sla(1, 2, 0) }, 'chain-b');
 
+    // every event applied: otherwise a ticket opened but not yet resolved in the read model would pass the check below
+    const last = (await events.readAll({ fromPosition: 0, limit: 1_000 })).at(-1)!.globalPosition;
+    await runner.waitForPosition(last, { timeoutMs: 20_000 });
     await eventually(async () => expect(await ids()).toEqual(['c', 'b', 'a', 'd', 'e']));
     const [first] = (await listTicketQueue(readModels, TENANT, ALL, { limit: 1 })).items;
     expect(first).toMatchObject({ ticketId: 'c', channel: 'chat', priority: 'high', escalationLevel: 1, overdue: true, dueAt: at(-30), streamVersion: 3 });
