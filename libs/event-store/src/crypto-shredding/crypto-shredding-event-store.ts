@@ -1,6 +1,6 @@
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions } from '../types';
 import { collectSubjects, decryptValue, encryptValue, ERASED, mapEncrypted, mapPaths, missingSubject, parsePath } from './personal-data';
-import type { SubjectKeyStore } from './subject-keys';
+import type { KeyDestructionWatch, SubjectKeyStore } from './subject-keys';
 
 /** Which fields of an event type are personal, and whose they are. */
 export type PersonalDataRule = {
@@ -14,8 +14,13 @@ export type CryptoShreddingOptions = {
   keys: SubjectKeyStore;
   /** Personal fields per event type. Types not listed are stored as they are. */
   personalData: Readonly<Record<string, PersonalDataRule>>;
-  /** How many subject keys to keep decrypted in memory, and for how long (default 10,000 keys, 60 s). */
-  keyCache?: { size?: number; ttlMs?: number };
+  /**
+   * How many subject keys to keep decrypted in memory (default 10,000), and for how long: `ttlMs` (default
+   * 60 s) bounds how long another process's erasure may go unnoticed here; while the key store announces
+   * destructions (`watchDestroyed`), keys are dropped the moment they are destroyed and kept `watchedTtlMs`
+   * (default 1 h).
+   */
+  keyCache?: { size?: number; ttlMs?: number; watchedTtlMs?: number };
 };
 
 /**
@@ -31,6 +36,8 @@ export class CryptoShreddingEventStore implements EventStore {
   private readonly cache = new Map<string, { key: Promise<Buffer | undefined>; at: number }>();
   private readonly cacheSize: number;
   private readonly cacheTtlMs: number;
+  private readonly watchedTtlMs: number;
+  private readonly watch: KeyDestructionWatch | undefined;
 
   constructor(
     private readonly inner: EventStore,
@@ -44,6 +51,11 @@ export class CryptoShreddingEventStore implements EventStore {
     );
     this.cacheSize = options.keyCache?.size ?? 10_000;
     this.cacheTtlMs = options.keyCache?.ttlMs ?? 60_000;
+    this.watchedTtlMs = options.keyCache?.watchedTtlMs ?? 3_600_000;
+    this.watch = options.keys.watchDestroyed?.((subjectId) => {
+      if (subjectId === null) this.cache.clear();
+      else this.cache.delete(subjectId);
+    });
   }
 
   async appendToStream(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -53,7 +65,7 @@ export class CryptoShreddingEventStore implements EventStore {
         if (!rule) return event;
         const subject = rule.subject(event);
         if (!subject) throw missingSubject(index, event.type);
-        const key = await this.options.keys.getOrCreateKey(subject, event.metadata.tenantId);
+        const key = await this.keyForWriting(subject, event.metadata.tenantId);
         return { ...event, data: mapPaths(event.data, rule.paths, (value) => encryptValue(key, subject, value)) };
       }),
     );
@@ -77,6 +89,7 @@ export class CryptoShreddingEventStore implements EventStore {
   }
 
   close(): Promise<void> {
+    this.watch?.close();
     return this.inner.close();
   }
 
@@ -105,13 +118,38 @@ export class CryptoShreddingEventStore implements EventStore {
     });
   }
 
-  private key(subjectId: string): Promise<Buffer | undefined> {
+  /** How long a cached key may be used: long while destructions are announced to this process, else short. */
+  private ttlMs(): number {
+    return this.watch?.live() ? this.watchedTtlMs : this.cacheTtlMs;
+  }
+
+  /**
+   * The key to encrypt with: a cached key of the subject (no read per append), else the store's, created
+   * on first use (an erased subject throws `SubjectErasedError`).
+   */
+  private async keyForWriting(subjectId: string, tenantId: string): Promise<Buffer> {
     const cached = this.cache.get(subjectId);
-    if (cached && Date.now() - cached.at < this.cacheTtlMs) return cached.key;
-    const key = this.options.keys.getKey(subjectId);
-    const entry = { key, at: Date.now() };
+    if (cached && Date.now() - cached.at < this.ttlMs()) {
+      const key = await cached.key.catch(() => undefined);
+      if (key) return key;
+    }
+    const key = await this.options.keys.getOrCreateKey(subjectId, tenantId);
+    this.remember(subjectId, { key: Promise.resolve(key), at: Date.now() });
+    return key;
+  }
+
+  private remember(subjectId: string, entry: { key: Promise<Buffer | undefined>; at: number }): void {
+    this.cache.delete(subjectId);
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(subjectId, entry);
+  }
+
+  private key(subjectId: string): Promise<Buffer | undefined> {
+    const cached = this.cache.get(subjectId);
+    if (cached && Date.now() - cached.at < this.ttlMs()) return cached.key;
+    const key = this.options.keys.getKey(subjectId);
+    const entry = { key, at: Date.now() };
+    this.remember(subjectId, entry);
     // a failed lookup is not remembered
     key.catch(() => this.cache.get(subjectId) === entry && this.cache.delete(subjectId));
     return key;

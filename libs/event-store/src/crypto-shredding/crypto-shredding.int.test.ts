@@ -87,6 +87,33 @@ describe('crypto-shredding on PostgreSQL', () => {
     expect((await fresh.readStream(`guest-${other}`))[0]!.data).toMatchObject({ name: 'Rui Other' });
   });
 
+  it('announces destroyed keys: another process stops decrypting and writing for the subject at once, not after its cache TTL', async () => {
+    // a second process: its own pool, key store and cache (keys kept for an hour while announcements arrive)
+    const otherPool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    const otherKeys = await PostgresSubjectKeyStore.connect({ pool: otherPool, schema, masterKey });
+    const otherEvents = await PostgresEventStore.connect({ pool: otherPool, schema });
+    const other = new CryptoShreddingEventStore(otherEvents, { keys: otherKeys, personalData: { GuestRegistered: { fields: ['name', 'email', 'phone'] } } });
+    try {
+      await store.appendToStream('guest-g9', [{ type: 'GuestRegistered', data: { name: 'Ana Lopes', email: 'ana@example.com', phone: '+351912345678' }, metadata: testMetadata({ guestId: 'g9' }) }]);
+      expect(((await other.readStream('guest-g9'))[0]!.data as { name: string }).name).toBe('Ana Lopes'); // cached there now
+      await store.erase('g9');
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const [event] = await other.readStream('guest-g9');
+        if (event!.metadata.personalDataErased) break;
+        if (Date.now() > deadline) throw new Error('the other process still decrypts the erased subject');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await expect(other.appendToStream('guest-g9', [{ type: 'GuestRegistered', data: { name: 'x', email: 'x@example.com', phone: '1' }, metadata: testMetadata({ guestId: 'g9' }) }])).rejects.toMatchObject({
+        code: 'SUBJECT_ERASED',
+      });
+    } finally {
+      otherKeys.close();
+      await otherEvents.close();
+      await otherPool.end();
+    }
+  });
+
   it('gives concurrent first writers of one subject the same key', async () => {
     const guestId = randomUUID();
     const keysSeen = await Promise.all(Array.from({ length: 8 }, () => keys.getOrCreateKey(guestId, 'tenant-test')));

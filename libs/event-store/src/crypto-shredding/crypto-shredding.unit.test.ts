@@ -5,7 +5,7 @@ import { testMetadata } from '../conformance/fixtures';
 import { InvalidEventError } from '../errors';
 import { CryptoShreddingEventStore } from './crypto-shredding-event-store';
 import { decryptValue, encryptValue, isEncryptedValue, mapPaths, parsePath } from './personal-data';
-import { MasterKey, MemorySubjectKeyStore, SubjectErasedError } from './subject-keys';
+import { MasterKey, MemorySubjectKeyStore, SubjectErasedError, type SubjectKeyStore } from './subject-keys';
 
 const personalData = {
   GuestRegistered: { fields: ['name', 'emails[*]', 'phones[*].number', 'address.street'] },
@@ -121,6 +121,32 @@ describe('CryptoShreddingEventStore', () => {
     expect(getKey).toHaveBeenCalledTimes(1);
     expect(first!.map((e) => e.data)).toEqual([registered('g1').data, registered('g1').data]);
     expect(second).toEqual(first);
+  });
+
+  it('keeps keys for writing too (one key lookup for many appends), and drops them the moment another process erases the subject', async () => {
+    const getOrCreate = jest.spyOn(keys, 'getOrCreateKey');
+    await store.appendToStream('guest-g1', [registered('g1')]);
+    await store.appendToStream('guest-g1', [registered('g1')]);
+    expect(getOrCreate).toHaveBeenCalledTimes(1);
+    // another process (another store over the same key store) erases g1: this one stops using the key at once
+    const other = new CryptoShreddingEventStore(inner, { keys, personalData });
+    await other.erase('g1');
+    expect((await store.readStream('guest-g1'))[0]!.metadata.personalDataErased).toBe(true);
+    await expect(store.appendToStream('guest-g1', [registered('g1')])).rejects.toBeInstanceOf(SubjectErasedError);
+  });
+
+  it('without announcements from the key store, keys expire after ttlMs', async () => {
+    const silent: SubjectKeyStore = { getOrCreateKey: (s) => keys.getOrCreateKey(s), getKey: (s) => keys.getKey(s), destroyKey: (s) => keys.destroyKey(s), isErased: (s) => keys.isErased(s) };
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const writer = new CryptoShreddingEventStore(inner, { keys: silent, personalData, keyCache: { ttlMs: 60_000 } });
+    await writer.appendToStream('guest-g1', [registered('g1')]);
+    await keys.destroyKey('g1');
+    now += 59_000;
+    expect((await writer.readStream('guest-g1'))[0]!.metadata.personalDataErased).toBeUndefined(); // still cached: the documented window
+    now += 2_000;
+    expect((await writer.readStream('guest-g1'))[0]!.metadata.personalDataErased).toBe(true);
+    jest.restoreAllMocks();
   });
 
   it('does not remember a failed key lookup', async () => {

@@ -1,17 +1,28 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { migrateWithLock } from '@hearth/postgres';
-import type pg from 'pg';
+import pg from 'pg';
 import { InvalidArgumentError } from '../errors';
-import { SubjectErasedError, type MasterKey, type SubjectKeyStore } from './subject-keys';
+import { SubjectErasedError, type KeyDestructionWatch, type MasterKey, type SubjectKeyStore } from './subject-keys';
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
 
 /**
  * Subject keys in the owning service's schema (table `subject_keys`). Only wrapped keys are stored.
  * Destroying a key nulls it and keeps a tombstone (`destroyed_at`), so an erased subject can never be
  * given a fresh key by a late writer. Old row versions linger until VACUUM, but they too hold only the
- * wrapped key, useless without the master key.
+ * wrapped key, useless without the master key. Every destruction is announced (NOTIFY, delivered on
+ * commit) to the processes watching (`watchDestroyed`), so their key caches drop it at once.
  */
 export class PostgresSubjectKeyStore implements SubjectKeyStore {
   private readonly table: string;
+  /** NOTIFY channel of this schema's key destructions (a hash: channel names are limited to 63 bytes). */
+  private readonly channel: string;
+  private readonly watchers = new Set<(subjectId: string | null) => void>();
+  private listener: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = RECONNECT_MIN_MS;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -19,6 +30,7 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
     private readonly masterKey: MasterKey,
   ) {
     this.table = `"${schema}".subject_keys`;
+    this.channel = `hsk_${createHash('sha1').update(schema).digest('hex').slice(0, 20)}`;
   }
 
   static async connect({ pool, schema, masterKey }: { pool: pg.Pool; schema: string; masterKey: MasterKey }): Promise<PostgresSubjectKeyStore> {
@@ -62,11 +74,90 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   }
 
   async destroyKey(subjectId: string): Promise<void> {
+    // one statement, so the announcement goes out exactly when the destruction commits
     await this.pool.query(
-      `INSERT INTO ${this.table} AS k (subject_id, tenant_id, kek_id, wrapped_key, destroyed_at) VALUES ($1, '', NULL, NULL, now())
-       ON CONFLICT (subject_id) DO UPDATE SET kek_id = NULL, wrapped_key = NULL, destroyed_at = coalesce(k.destroyed_at, now())`,
-      [subjectId],
+      `WITH destroyed AS (
+         INSERT INTO ${this.table} AS k (subject_id, tenant_id, kek_id, wrapped_key, destroyed_at) VALUES ($1, '', NULL, NULL, now())
+         ON CONFLICT (subject_id) DO UPDATE SET kek_id = NULL, wrapped_key = NULL, destroyed_at = coalesce(k.destroyed_at, now())
+         RETURNING subject_id
+       )
+       SELECT pg_notify($2, subject_id) FROM destroyed`,
+      [subjectId, this.channel],
     );
+  }
+
+  watchDestroyed(listener: (subjectId: string | null) => void): KeyDestructionWatch {
+    this.watchers.add(listener);
+    void this.listen();
+    return {
+      live: () => this.listener !== undefined && this.watchers.has(listener),
+      close: () => {
+        this.watchers.delete(listener);
+        if (this.watchers.size === 0) this.stopListening();
+      },
+    };
+  }
+
+  /** Stops watching (the pool is the caller's). */
+  close(): void {
+    this.watchers.clear();
+    this.stopListening();
+  }
+
+  private listen(): Promise<void> {
+    if (this.listener || this.connecting || this.watchers.size === 0) return this.connecting ?? Promise.resolve();
+    this.connecting = (async () => {
+      const client = new pg.Client(this.pool.options);
+      const lost = () => {
+        if (this.listener !== client) return;
+        this.listener = undefined;
+        client.end().catch(() => undefined);
+        // destructions may be missed until we listen again: every cached key is suspect
+        for (const watcher of this.watchers) watcher(null);
+        this.scheduleReconnect();
+      };
+      client.on('notification', (message) => {
+        if (message.channel !== this.channel || !message.payload) return;
+        for (const watcher of this.watchers) watcher(message.payload);
+      });
+      client.on('error', lost);
+      client.on('end', lost);
+      try {
+        await client.connect();
+        // an auxiliary connection: it must never keep the process alive on its own
+        (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
+        await client.query(`LISTEN "${this.channel}"`);
+        this.listener = client;
+        this.reconnectDelayMs = RECONNECT_MIN_MS;
+        // anything destroyed before LISTEN took effect was not announced to us
+        for (const watcher of this.watchers) watcher(null);
+        if (this.watchers.size === 0) this.stopListening();
+      } catch {
+        client.end().catch(() => undefined);
+        this.scheduleReconnect();
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer || this.watchers.size === 0) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.listen();
+    }, this.reconnectDelayMs);
+    this.reconnectTimer.unref();
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
+  }
+
+  private stopListening(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const client = this.listener;
+    this.listener = undefined;
+    client?.end().catch(() => undefined);
   }
 
   async isErased(subjectId: string): Promise<boolean> {

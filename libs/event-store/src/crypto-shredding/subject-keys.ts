@@ -15,7 +15,20 @@ export interface SubjectKeyStore {
   /** Destroys the subject's data key for good and remembers that the subject is erased. */
   destroyKey(subjectId: string): Promise<void>;
   isErased(subjectId: string): Promise<boolean>;
+  /**
+   * Tells `listener` about keys destroyed from now on, by any process sharing the store (`null`: some
+   * may have been missed, e.g. after a lost connection: forget every cached key). Lets caches keep keys
+   * long and still stop using an erased subject's key at once. Optional: without it caches expire keys.
+   */
+  watchDestroyed?(listener: (subjectId: string | null) => void): KeyDestructionWatch;
 }
+
+/** A subscription to destroyed keys. */
+export type KeyDestructionWatch = {
+  /** True while destructions are being delivered (false while reconnecting: cached keys may be stale). */
+  live(): boolean;
+  close(): void;
+};
 
 export class SubjectErasedError extends EventStoreError {
   readonly code = 'SUBJECT_ERASED';
@@ -86,6 +99,7 @@ export function open(key: Buffer, sealed: Buffer, aad: string): Buffer {
 /** In-memory SubjectKeyStore for unit tests. */
 export class MemorySubjectKeyStore implements SubjectKeyStore {
   private readonly keys = new Map<string, { kekId: string; wrapped: Buffer } | null>();
+  private readonly watchers = new Set<(subjectId: string | null) => void>();
 
   constructor(private readonly masterKey: MasterKey = MasterKey.generate()) {}
 
@@ -105,6 +119,12 @@ export class MemorySubjectKeyStore implements SubjectKeyStore {
 
   async destroyKey(subjectId: string): Promise<void> {
     this.keys.set(subjectId, null);
+    for (const watcher of this.watchers) watcher(subjectId);
+  }
+
+  watchDestroyed(listener: (subjectId: string | null) => void): KeyDestructionWatch {
+    this.watchers.add(listener);
+    return { live: () => this.watchers.has(listener), close: () => void this.watchers.delete(listener) };
   }
 
   async isErased(subjectId: string): Promise<boolean> {
