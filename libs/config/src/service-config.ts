@@ -20,6 +20,10 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case PostgreSQL identifier').default(defaults.schema),
     /** Connections of the service's pool (the event store adds a small writer pool of its own). */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+    /** Connections kept open while idle (no reconnect churn under a steady load). */
+    DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(200).default(2),
+    /** Idle connections above the minimum close after this long. */
+    DATABASE_POOL_IDLE_TIMEOUT: duration().default(60_000),
     NATS_URL: url({ protocols: ['nats'] }).default('nats://127.0.0.1:4222'),
     /** Master key for crypto-shredding (32 bytes, base64 or hex). Development default: a fixed, public key. */
     ENCRYPTION_MASTER_KEY: secret(z.string().min(32)).default(DEVELOPMENT_MASTER_KEY),

@@ -1,1 +1,3 @@
 export { migrateWithLock, withTransaction } from './transactions';
+export { createServicePool } from './pool';
+export type { ServicePoolOptions } from './pool';
