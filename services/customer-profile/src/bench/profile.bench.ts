@@ -7,11 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DEVELOPMENT_JWT_SECRET, signHs256Token } from '@hearth/http';
-import { openLoop, percentile as pct, processTreeCpu, settle, settlePostgres } from '@hearth/testing';
+import { benchHttp, measuringDelay, openLoop, percentile as pct, processTreeCpu, settle, settlePostgres } from '@hearth/testing';
 import pg from 'pg';
 
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 100_000);
@@ -21,22 +20,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const PORT = 4300 + Math.floor(Math.random() * 600);
 // the service's own setting; the benchmark gives it one HTTP worker per core unless told otherwise
 const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-type Reply = { status: number; body: string };
-function call(method: string, path: string, token: string, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port: PORT, method, path, agent, headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'hotels', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const http = benchHttp({ maxSockets: 64 });
+const call = (method: string, path: string, token: string, body?: unknown) => http.call(PORT, method, path, token, body, { 'x-brand-id': 'hotels' });
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const email = (i: number) => `guest${i}@bench.example`;
@@ -98,19 +83,21 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const started = performance.now();
       const serviceCpuBefore = processTreeCpu(service.pid);
+      const client = measuringDelay();
       const { latencies, errors } = await openLoop(RATE, SECONDS, async (sent) => {
         const i = Math.floor(Math.random() * GUESTS);
         const identifier = sent % 2 ? `email:${email(i)}` : `phone:%2B35191${String(i).padStart(7, '0')}`;
         const res = await call('GET', `/v1/guests?identifier=${identifier}`, token);
         return res.status === 200 && res.body.includes('"items":[{');
       }, { tickMs: Number(process.env.BENCH_TICK_MS ?? 1) });
+      const clientDelay = client.stop();
       const elapsed = (performance.now() - started) / 1000;
       const serviceCpuAfter = processTreeCpu(service.pid);
       const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
       const serviceSystem = serviceCpuAfter.system - serviceCpuBefore.system;
       console.log(`  ${`lookup by identifier p50, round ${round}`.padEnd(48)} ${`${fmt(pct(latencies, 50), 2)} ms`.padStart(10)}`);
       console.log(`  ${`lookup by identifier p99, round ${round}`.padEnd(48)} ${`${fmt(pct(latencies, 99), 2)} ms`.padStart(10)}   target < 15 ms`);
-      console.log(`    (achieved ${fmt(total / elapsed)} req/s, max ${fmt(latencies.at(-1) ?? NaN, 1)} ms, ${errors} errors)`);
+      console.log(`    (achieved ${fmt(total / elapsed)} req/s, max ${fmt(latencies.at(-1) ?? NaN, 1)} ms, ${errors} errors; this process's own event-loop delay p99 ${fmt(clientDelay.p99Ms, 1)} ms, max ${fmt(clientDelay.maxMs, 1)} ms)`);
       console.log(`    (service processes: ${fmt((100 * serviceCpu) / elapsed)}% of one core, ${fmt((100 * serviceSystem) / serviceCpu)}% of it in the kernel, ${fmt((serviceCpu * 1e6) / total)} µs CPU per lookup)`);
     }
   } finally {
@@ -119,7 +106,7 @@ async function main(): Promise<void> {
     if (keepSchema) console.log(`  schema ${schema} kept (BENCH_SCHEMA=${schema} reuses it; drop it when done)`);
     else await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
-    agent.destroy();
+    http.destroy();
   }
 }
 

@@ -20,16 +20,12 @@
  * keeps the services' logs (to look into failed requests); BENCH_SERVICE_NODE_ARGS passes Node flags to
  * service-tickets (e.g. `--cpu-prof`). A script, not a test: it prints figures and asserts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { signHs256Token, type Role } from '@hearth/http';
-import { connectMessaging } from '@hearth/messaging';
-import { openLoop, percentile as pct, processTreeCpu, settle, settlePostgres } from '@hearth/testing';
+import { connectMessaging, deleteDurables } from '@hearth/messaging';
+import { benchHttp, inParallel, measuringDelay, openLoop, percentile as pct, processTreeCpu, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -56,32 +52,8 @@ const RPC_PREFIX = `rpc.bench-${RUN}.customer-profile`;
 const GUEST_EVENTS_DURABLE = `service-tickets--bench-${RUN}`;
 /** service-tickets' HTTP workers (its own setting): one per core unless told otherwise. */
 const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-
-type Reply = { status: number; body: string };
-function call(port: number, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: { authorization: `Bearer ${token}`, ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const http = benchHttp();
+const call = http.call;
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const line = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(58)} ${value.padStart(16)}${note ? `   ${note}` : ''}`);
@@ -92,31 +64,20 @@ const cpuOf = (pid: number | undefined) => {
   return cpu.user + cpu.system;
 };
 
-type Service = { name: string; port: number; schema: string; child: ChildProcess };
+type Service = BenchService;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function startService(name: 'customer-profile' | 'service-tickets', extraEnv: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const schema = `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  // BENCH_SERVICE_NODE_ARGS: extra Node flags for service-tickets only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-  const nodeArgs = name === 'service-tickets' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'services', name, 'dist', 'index.js')], {
+function startService(name: 'customer-profile' | 'service-tickets', extraEnv: Record<string, string>): Promise<Service> {
+  return startBenchService({
+    name,
+    repoRoot,
+    http,
+    schema: `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+    // BENCH_SERVICE_NODE_ARGS: extra Node flags for service-tickets only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    nodeArgs: name === 'service-tickets' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [],
+    ...(SERVICE_LOGS ? { logsDir: SERVICE_LOGS } : {}),
     // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
     env: {
-      ...process.env,
       NODE_ENV: 'production',
-      PORT: String(port),
-      DATABASE_SCHEMA: schema,
       JWT_SECRET,
       CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX,
       OTEL_METRICS_EXPORTER: 'none',
@@ -125,47 +86,17 @@ async function startService(name: 'customer-profile' | 'service-tickets', extraE
       LOG_LEVEL: 'warn',
       ...extraEnv,
     },
-    stdio: ['ignore', SERVICE_LOGS ? 'pipe' : 'ignore', 'inherit'],
   });
-  if (SERVICE_LOGS) {
-    mkdirSync(SERVICE_LOGS, { recursive: true });
-    child.stdout?.pipe(createWriteStream(join(SERVICE_LOGS, `${name}.log`)));
-  }
-  const service = { name, port, schema, child };
-  for (let i = 0; ; i++) {
-    const ready = await call(port, 'GET', '/readyz', '').catch(() => undefined);
-    if (ready?.status === 200) return service;
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
-    if (i > 300) {
-      child.kill('SIGTERM');
-      throw new Error(`${name} did not become ready`);
-    }
-    await sleep(200);
-  }
 }
 
-/** Deletes the JetStream consumers whose names start with `prefix` (durables outlive their processes). */
-async function deleteDurables(prefix: string): Promise<number> {
+/** Deletes the run's own JetStream durables (they outlive their processes); how many. */
+async function deleteRunDurables(prefix: string): Promise<number> {
   const messaging = await connectMessaging({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'tickets-bench-cleanup' });
-  let deleted = 0;
   try {
-    for await (const stream of messaging.manager.streams.list()) {
-      for await (const consumer of messaging.manager.consumers.list(stream.config.name)) {
-        if (consumer.name.startsWith(prefix)) deleted += (await messaging.manager.consumers.delete(stream.config.name, consumer.name)) ? 1 : 0;
-      }
-    }
+    return await deleteDurables(messaging.manager, prefix);
   } finally {
     await messaging.close();
   }
-  return deleted;
-}
-
-/** Runs `work` over `count` items with `limit` in flight. */
-async function inParallel(count: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) await work(next++);
-  }));
 }
 
 /** Deterministic pseudo-random numbers for item `i` (mulberry32), so every run opens the same mix. */
@@ -405,6 +336,7 @@ async function main(): Promise<void> {
       let empty = 0;
       const cpuBefore = cpuOf(tickets.child.pid);
       const started = performance.now();
+      const client = measuringDelay();
       const result = await openLoop(RATE, SECONDS, async (i) => {
         const listing = listings[i % listings.length]!;
         const t0 = performance.now();
@@ -413,12 +345,13 @@ async function main(): Promise<void> {
         if (res.status === 200 && res.body.startsWith('{"items":[]')) empty++;
         return res.status === 200;
       }, { tickMs: TICK_MS });
+      const clientDelay = client.stop();
       const elapsed = (performance.now() - started) / 1000;
       const cpu = cpuOf(tickets.child.pid) - cpuBefore;
       line(`queue listing GET /v1/tickets p50 / p99 at ${fmt(RATE)}/s`, p50p99(result.latencies), `${fmt(RATE * SECONDS)} requests, limit 50`);
       console.log(
         `    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors, ${empty} empty pages; ` +
-          `service-tickets processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per request)`,
+          `service-tickets processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per request; this process's own event-loop delay p99 ${fmt(clientDelay.p99Ms, 1)} ms, max ${fmt(clientDelay.maxMs, 1)} ms)`,
       );
       for (const [label, latencies] of byLabel) line(`  ${label}`, p50p99(latencies.sort((a, b) => a - b)));
     }
@@ -444,12 +377,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const s of services) s.child.kill('SIGTERM');
-    await Promise.all(services.map((s) => (s.child.exitCode !== null || s.child.signalCode !== null ? undefined : new Promise((r) => s.child.once('exit', r)))));
+    await stopBenchServices(services);
     for (const s of services) await pool.query(`DROP SCHEMA IF EXISTS "${s.schema}" CASCADE`);
     await pool.end();
-    agent.destroy();
-    await deleteDurables(GUEST_EVENTS_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
+    http.destroy();
+    await deleteRunDurables(GUEST_EVENTS_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
   }
 }
 

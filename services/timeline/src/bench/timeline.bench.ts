@@ -12,15 +12,13 @@
  * Targets (issue #5, this 2-core machine): ingest ≥ 1,000 touchpoints/s, view p99 < 10 ms at 1,000/s,
  * lag p99 < 200 ms. A script, not a test: it prints figures and asserts nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
-import { cpuTotal as cpuSeconds, openLoop, percentile as pct, settle, settlePostgres } from '@hearth/testing';
-import { connectMessaging } from '@hearth/messaging';
+import { connectMessaging, deleteDurables } from '@hearth/messaging';
+import { benchHttp, cpuTotal as cpuSeconds, inParallel, measuringDelay, openLoop, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -54,94 +52,37 @@ const INGEST_DURABLE = `timeline--bench-${RUN}`;
 const RPC_PREFIX = `rpc.bench-${RUN}.customer-profile`;
 /** The timeline's HTTP workers (its own setting): one per core unless told otherwise. */
 const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-
-type Reply = { status: number; body: string };
-function call(port: number, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: { authorization: `Bearer ${token}`, ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const http = benchHttp();
+const call = http.call;
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const line = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(58)} ${value.padStart(12)}${note ? `   ${note}` : ''}`);
 const ms = (n: number) => `${fmt(n, 2)} ms`;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-type Service = { name: string; port: number; schema: string; child: ChildProcess };
+type Service = BenchService;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function startService(name: 'customer-profile' | 'timeline', extraEnv: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const schema = `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  // BENCH_SERVICE_NODE_ARGS: extra Node flags for the timeline only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-  const nodeArgs = name === 'timeline' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'services', name, 'dist', 'index.js')], {
+function startService(name: 'customer-profile' | 'timeline', extraEnv: Record<string, string>): Promise<Service> {
+  return startBenchService({
+    name,
+    repoRoot,
+    http,
+    schema: `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`,
+    // BENCH_SERVICE_NODE_ARGS: extra Node flags for the timeline only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    nodeArgs: name === 'timeline' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [],
     // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_SCHEMA: schema, JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { NODE_ENV: 'production', JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
   });
-  for (let i = 0; ; i++) {
-    const ready = await call(port, 'GET', '/readyz', '').catch(() => undefined);
-    if (ready?.status === 200) break;
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
-    if (i > 300) {
-      child.kill('SIGTERM');
-      throw new Error(`${name} did not become ready`);
-    }
-    await sleep(200);
-  }
-  return { name, port, schema, child };
 }
 
-/** Deletes the JetStream consumers whose names start with `prefix` (durables outlive their processes). */
-async function deleteDurables(prefix: string): Promise<void> {
+/** Deletes the run's own JetStream durables (they outlive their processes). */
+async function deleteRunDurables(prefix: string): Promise<void> {
   const messaging = await connectMessaging({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'timeline-bench-cleanup' });
   try {
-    for await (const stream of messaging.manager.streams.list()) {
-      for await (const consumer of messaging.manager.consumers.list(stream.config.name)) {
-        if (consumer.name.startsWith(prefix)) await messaging.manager.consumers.delete(stream.config.name, consumer.name);
-      }
-    }
+    await deleteDurables(messaging.manager, prefix);
   } finally {
     await messaging.close();
   }
-}
-
-/** Runs `work` over `count` items with `limit` in flight. */
-async function inParallel(count: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) await work(next++);
-  }));
 }
 
 const HOTELS = [
@@ -328,23 +269,25 @@ async function main(): Promise<void> {
       const brandToken = await signHs256Token({ sub: 'bench-agent', tenant: TENANT, roles: ['agent'], brands: ['bench-dining'] }, { secret: JWT_SECRET, ttl: '1h' });
       const cpuBefore = cpuSeconds(timeline.child.pid);
       const started = performance.now();
+      const client = measuringDelay();
       const result = await openLoop(RATE, SECONDS, async (i) => {
         const guestId = guestIds[Math.floor(Math.random() * guestIds.length)]!;
-        const res = await call(timeline.port, 'GET', `/v1/guests/${guestId}/view`, i % 2 ? token : brandToken);
+        const res = await call(timeline.port, 'GET', `/v1/guests/${guestId}/view`, i % 2 ? token : brandToken, undefined, {}, { discardBody: true });
         return res.status === 200;
       }, { tickMs: TICK_MS });
+      const clientDelay = client.stop();
       const cpu = cpuSeconds(timeline.child.pid) - cpuBefore;
       const elapsed = (performance.now() - started) / 1000;
       line(`guest view read p50 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 50)));
       line(`guest view read p99 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 99)), 'target < 10 ms');
-      console.log(`    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors; timeline processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per read)`);
+      console.log(`    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors; timeline processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per read; this process's own event-loop delay p99 ${fmt(clientDelay.p99Ms, 1)} ms, max ${fmt(clientDelay.maxMs, 1)} ms)`);
     }
 
     // ---- timeline page reads
     {
       const result = await openLoop(PAGE_RATE, SECONDS, async () => {
         const guestId = guestIds[Math.floor(Math.random() * guestIds.length)]!;
-        const res = await call(timeline.port, 'GET', `/v1/guests/${guestId}/timeline?limit=20`, token);
+        const res = await call(timeline.port, 'GET', `/v1/guests/${guestId}/timeline?limit=20`, token, undefined, {}, { discardBody: true });
         return res.status === 200;
       }, { tickMs: TICK_MS });
       line(`timeline page (limit 20) p50 / p99 at ${fmt(PAGE_RATE)}/s`, `${fmt(pct(result.latencies, 50), 2)} / ${fmt(pct(result.latencies, 99), 2)} ms`, `${result.errors} errors, achieved ${fmt(result.achieved)} req/s`);
@@ -397,12 +340,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    for (const s of services) s.child.kill('SIGTERM');
-    await Promise.all(services.map((s) => (s.child.exitCode !== null || s.child.signalCode !== null ? undefined : new Promise((r) => s.child.once('exit', r)))));
+    await stopBenchServices(services);
     for (const s of services) await pool.query(`DROP SCHEMA IF EXISTS "${s.schema}" CASCADE`);
     await pool.end();
-    agent.destroy();
-    await deleteDurables(INGEST_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
+    http.destroy();
+    await deleteRunDurables(INGEST_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
   }
 }
 

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/**
+ * Helpers for the `npm run bench:*` scripts that drive services over HTTP: a lean HTTP client, service
+ * processes on free ports and schemas of their own, bounded parallelism, and the measuring process's
+ * own event-loop delay (latency a busy client adds to every figure it prints).
+ */
+
+export type BenchReply = { status: number; body: string };
+
+export type BenchHttp = {
+  /** One request to 127.0.0.1:`port`. `discardBody`: read and drop the body (no decoding: less work for the measuring process). */
+  call(port: number, method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>, options?: { discardBody?: boolean }): Promise<BenchReply>;
+  destroy(): void;
+};
+
+/** A keep-alive HTTP client for benchmarks (`maxSockets` connections per service, default 128). */
+export function benchHttp({ maxSockets = 128 }: { maxSockets?: number } = {}): BenchHttp {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return {
+    call(port, method, path, token, body, headers = {}, options = {}) {
+      return new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            agent,
+            headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+          },
+          (res) => {
+            if (options.discardBody) {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: '' }));
+              return;
+            }
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    },
+    destroy: () => agent.destroy(),
+  };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export type BenchService = { name: string; port: number; schema: string; child: ChildProcess };
+
+/**
+ * Starts `services/<name>/dist/index.js` as a child process on a free port and the given schema, and
+ * waits until `/readyz` answers 200 (at most a minute). stdout goes to `<logsDir>/<name>.log` when given.
+ */
+export async function startBenchService(options: {
+  name: string;
+  repoRoot: string;
+  schema: string;
+  env: Record<string, string>;
+  nodeArgs?: readonly string[];
+  logsDir?: string;
+  http: BenchHttp;
+}): Promise<BenchService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.repoRoot, 'services', options.name, 'dist', 'index.js')], {
+    env: { ...process.env, PORT: String(port), DATABASE_SCHEMA: options.schema, ...options.env },
+    stdio: ['ignore', options.logsDir ? 'pipe' : 'ignore', 'inherit'],
+  });
+  if (options.logsDir) {
+    mkdirSync(options.logsDir, { recursive: true });
+    child.stdout?.pipe(createWriteStream(join(options.logsDir, `${options.name}.log`)));
+  }
+  const service = { name: options.name, port, schema: options.schema, child };
+  for (let i = 0; ; i++) {
+    const ready = await options.http.call(port, 'GET', '/readyz', '').catch(() => undefined);
+    if (ready?.status === 200) return service;
+    if (child.exitCode !== null) throw new Error(`${options.name} exited (${child.exitCode}) before it was ready`);
+    if (i > 300) {
+      child.kill('SIGTERM');
+      throw new Error(`${options.name} did not become ready`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Stops bench services (SIGTERM) and waits until they exited. */
+export async function stopBenchServices(services: readonly BenchService[]): Promise<void> {
+  for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
+  await Promise.all(services.map((s) => (s.child.exitCode !== null || s.child.signalCode !== null ? undefined : new Promise((resolve) => s.child.once('exit', resolve)))));
+}
+
+/** Runs `work` over `count` items with `limit` in flight. */
+export async function inParallel(count: number, limit: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+}
+
+/**
+ * Watches the measuring process's own event loop while a phase runs: its delays are added to every
+ * latency the phase records, so a benchmark prints them next to its percentiles.
+ */
+export function measuringDelay(): { stop(): { p99Ms: number; maxMs: number } } {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
+    },
+  };
+}
