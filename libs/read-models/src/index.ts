@@ -8,6 +8,7 @@ export type { DocumentStoreFactory } from './conformance/document-store.conforma
 export { PostgresDocumentStore } from './adapters/postgres/postgres-document-store';
 export type { PostgresDocumentStoreOptions } from './adapters/postgres/postgres-document-store';
 export type { AutoAnalyzeOptions } from './adapters/postgres/statistics-keeper';
+export type { CachedDocumentReader, CachedReaderOptions } from './adapters/postgres/cached-reader';
 export { MongoDocumentStore } from './adapters/mongodb/mongodb-document-store';
 export type { MongoDocumentStoreOptions } from './adapters/mongodb/mongodb-document-store';
 export { createProjectionRunner } from './projection/projection-runner';

@@ -23,6 +23,8 @@ export const configSchema = z.object({
   NATS_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
   /** Comment line sent on idle timeline streams (SSE) so proxies keep them open. */
   SSE_HEARTBEAT: duration().default(15_000),
+  /** Guest views kept in each process's memory (exact: dropped when the projection changes them; 0 turns the cache off). */
+  VIEW_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 

@@ -8,7 +8,7 @@ import { PostgresDocumentStore } from '@hearth/read-models';
 import { createServicePool } from '@hearth/postgres';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
 import { createIngestHandler, startIngestConsumers } from './adapters/nats';
-import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION } from './adapters/read-models';
+import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION, viewOf } from './adapters/read-models';
 import { createTimelineContext } from './app/timeline-context';
 import { configSchema, type TimelineConfig } from './config';
 import { rpcSubjects } from '@hearth/contracts';
@@ -45,7 +45,8 @@ async function connectClients(config: TimelineConfig, { provision }: { provision
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });
   // one cached data key per active guest: a miss costs a key read and unwrap
   const store = new CryptoShreddingEventStore(events, { keys, personalData: TIMELINE_PERSONAL_DATA, keyCache: { size: 200_000 } });
-  const readModels = await PostgresDocumentStore.connect({ pool, schema });
+  // guest views are announced when the projection changes them, so every process may cache them exactly
+  const readModels = await PostgresDocumentStore.connect({ pool, schema, changeFeed: { collections: [guestViews] } });
   if (provision) await readModels.ensureCollections(TIMELINE_COLLECTIONS);
 
   const messaging = await connectMessaging({ servers: config.NATS_URL, name: SERVICE });
@@ -59,7 +60,7 @@ async function connectClients(config: TimelineConfig, { provision }: { provision
     rawStore: events,
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: config.TENANT_DIRECTORY_CACHE }),
-    readModel: createTimelineReadModel(readModels),
+    readModel: createTimelineReadModel(readModels, config.VIEW_CACHE_SIZE > 0 ? { viewCache: readModels.cachedReader(guestViews, { maxEntries: config.VIEW_CACHE_SIZE, map: viewOf }) } : {}),
   });
   const close = async () => {
     await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });

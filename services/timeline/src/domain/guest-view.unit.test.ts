@@ -228,6 +228,23 @@ describe('guest view: idempotency', () => {
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(fold('g-1', events)).toEqual(state);
   });
+
+  it('never changes the states it combines and presents (a cached state is shared by every reader)', () => {
+    const deepFreeze = <T>(value: T): T => {
+      if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const item of Object.values(value as Record<string, unknown>)) deepFreeze(item);
+      }
+      return value;
+    };
+    const survivor = deepFreeze(fold('g-1', [snapshot('g-1', profile()), recorded(stay('g-1', 'brand-a', '2026-05-01T10:00:00Z', '240.00')), linked('GuestLinked', 'g-1', 'g-2', '2026-05-02T00:00:00Z')]));
+    const merged = deepFreeze(fold('g-2', [recorded(stay('g-2', 'brand-b', '2026-04-01T10:00:00Z', '100.00')), linked('GuestLinked', 'g-1', 'g-2', '2026-05-02T00:00:00Z')]));
+    const before = JSON.stringify([survivor, merged]);
+    const combined = combineViews(survivor, [merged]);
+    expect(view(combined, brandA).totals.stays).toBe(2);
+    expect(view(survivor, chainWide).totals.stays).toBe(1);
+    expect(JSON.stringify([survivor, merged])).toBe(before);
+  });
 });
 
 describe('guest view: brand scoping', () => {

@@ -59,3 +59,56 @@ describe('PostgreSQL statistics after bulk writes', () => {
     await store.close();
   });
 });
+
+describe('PostgreSQL change feed and cached readers', () => {
+  const schema = uniqueName('rm_feed');
+  type View = { id: string; tenantId: string; version: number; json: string };
+  const views = defineCollection<View>({ name: 'views' });
+  let writerPool: pg.Pool;
+  let readerPool: pg.Pool;
+  let writer: PostgresDocumentStore;
+  let reader: PostgresDocumentStore;
+  beforeAll(async () => {
+    // two processes: their own pools and stores on one schema
+    writerPool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    readerPool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    writer = await PostgresDocumentStore.connect({ pool: writerPool, schema, changeFeed: { collections: [views] } });
+    reader = await PostgresDocumentStore.connect({ pool: readerPool, schema, changeFeed: { collections: [views] } });
+    await writer.ensureCollections([views]);
+  });
+  afterAll(async () => {
+    await writer.close();
+    await reader.close();
+    await dropSchema(writerPool, schema);
+    await Promise.all([writerPool.end(), readerPool.end()]);
+  });
+
+  it('serves repeated reads from memory and drops a document the moment another process commits a change to it', async () => {
+    const cache = reader.cachedReader(views, { map: (doc) => JSON.parse(doc.json) as { n: number } });
+    expect(await reader.changeFeedReady()).toBe(true);
+    await writer.forTenant('t1').upsert(views, { id: 'g1', tenantId: 't1', version: 1, json: '{"n":1}' });
+    // (the announcement of that write may still be on its way and drop the first cached copy)
+    await eventually(async () => {
+      expect(await cache.get('t1', 'g1')).toEqual({ n: 1 });
+      expect(cache.stats().hits).toBeGreaterThan(0);
+    });
+
+    // a projection's transaction (write-behind session): announced with its commit
+    await writer.transaction(async (session) => void (await session.forTenant('t1').upsert(views, { id: 'g1', tenantId: 't1', version: 2, json: '{"n":2}' })), { writeBehind: true });
+    await eventually(async () => expect(await cache.get('t1', 'g1')).toEqual({ n: 2 }), { timeoutMs: 10_000, intervalMs: 5 });
+
+    // a rolled-back transaction announces nothing: the cached value stays valid and is served from memory
+    const hitsBefore = cache.stats().hits;
+    await expect(
+      writer.transaction(async (session) => {
+        await session.forTenant('t1').upsert(views, { id: 'g1', tenantId: 't1', version: 3, json: '{"n":3}' });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await cache.get('t1', 'g1')).toEqual({ n: 2 });
+    expect(cache.stats().hits).toBe(hitsBefore + 1);
+    // other tenants' documents are other entries
+    expect(await cache.get('t2', 'g1')).toBeUndefined();
+    cache.close();
+  });
+});

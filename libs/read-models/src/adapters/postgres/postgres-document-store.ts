@@ -4,9 +4,11 @@ import { ReadModelStateError, UniqueConstraintError } from '../../errors';
 import type { Backend, DocumentRef, StoredDocument } from '../../internal/backend';
 import type { CompiledFind, Predicate } from '../../internal/query';
 import { DocumentStoreCore } from '../../internal/store-core';
-import type { Checkpoint, Collection, DeleteOptions, DocumentSession, DocumentStore, Target, UpsertOptions } from '../../types';
+import type { BaseDocument, Checkpoint, Collection, DeleteOptions, DocumentSession, DocumentStore, Target, UpsertOptions } from '../../types';
 import { countSql, createTableSql, findSql, promoteSql, table, uniqueIndexFields } from './postgres-sql';
 import { StatisticsKeeper, type AutoAnalyzeOptions } from './statistics-keeper';
+import { changeChannel, changePayloads, DocumentChangeListener, type DocumentChange } from './change-feed';
+import { createCachedReader, type CachedDocumentReader, type CachedReaderOptions } from './cached-reader';
 
 export type PostgresDocumentStoreOptions = {
   /** A pool to share with the service (e.g. its event store's), or a connection string to open one. */
@@ -20,6 +22,12 @@ export type PostgresDocumentStoreOptions = {
    * autovacuum (default on; `false` leaves statistics to autovacuum alone).
    */
   autoAnalyze?: AutoAnalyzeOptions | false;
+  /**
+   * Collections whose committed writes are announced (NOTIFY inside the writing transaction) so that
+   * `cachedReader`s in every process drop what changed. Enable it in the process that writes them (the
+   * projection) and in those that cache them; it costs one statement per transaction that changed them.
+   */
+  changeFeed?: { collections: readonly Collection[] };
 };
 
 type Conn = pg.Pool | pg.PoolClient;
@@ -41,15 +49,38 @@ class PostgresBackend implements Backend<Conn> {
   private readonly checkpoints: string;
 
   private readonly statistics: StatisticsKeeper | undefined;
+  /** Collections whose changes are announced. */
+  private readonly announced: ReadonlySet<string>;
+  readonly channel: string;
+  /** Changes of the transaction running on a client, sent before its COMMIT. */
+  private readonly pending = new WeakMap<object, Map<string, DocumentChange>>();
 
   constructor(
     readonly pool: pg.Pool,
     readonly schema: string,
     private readonly ownsPool: boolean,
     autoAnalyze: AutoAnalyzeOptions | false = {},
+    announced: readonly Collection[] = [],
   ) {
     this.checkpoints = `"${schema}".read_model_checkpoints`;
     this.statistics = autoAnalyze === false ? undefined : new StatisticsKeeper(pool, autoAnalyze);
+    this.announced = new Set(announced.map((c) => c.name));
+    this.channel = changeChannel(schema);
+  }
+
+  /** Notes changed documents of an announced collection: sent with the transaction's commit, or now when autocommitted. */
+  private async changed(conn: Conn, target: Target, collection: Collection, refs: readonly DocumentRef[]): Promise<void> {
+    if (target !== 'live' || !this.announced.has(collection.name) || refs.length === 0) return;
+    const pending = this.pending.get(conn);
+    if (pending) {
+      for (const ref of refs) pending.set(`${collection.name}\u0000${ref.tenantId}\u0000${ref.id}`, [collection.name, ref.tenantId, ref.id]);
+      return;
+    }
+    await this.announce(conn, refs.map((ref) => [collection.name, ref.tenantId, ref.id] as const));
+  }
+
+  private async announce(conn: Conn, changes: Iterable<DocumentChange>): Promise<void> {
+    for (const payload of changePayloads(changes)) await conn.query('SELECT pg_notify($1, $2)', [this.channel, payload]);
   }
 
   async migrate(): Promise<void> {
@@ -77,10 +108,16 @@ class PostgresBackend implements Backend<Conn> {
     let broken = false;
     try {
       await client.query('BEGIN');
+      const changes = new Map<string, DocumentChange>();
+      if (this.announced.size > 0) this.pending.set(client, changes);
       const result = await fn(client);
+      this.pending.delete(client);
+      // in the transaction: delivered when, and only if, it commits
+      if (changes.size > 0) await this.announce(client, changes.values());
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      this.pending.delete(client);
       await client.query('ROLLBACK').catch(() => {
         broken = true; // the connection is unusable: let the pool discard it
       });
@@ -138,6 +175,7 @@ class PostgresBackend implements Backend<Conn> {
     }
     const result = await this.write(collection, () => conn.query(named(text, values)));
     this.statistics?.wrote(t, result.rowCount ?? 0);
+    if (result.rowCount === 1) await this.changed(conn, target, collection, [doc]);
     return result.rowCount === 1;
   }
 
@@ -151,6 +189,8 @@ class PostgresBackend implements Backend<Conn> {
       WHERE s.version < excluded.version`;
     const result = await this.write(collection, () => conn.query(named(text, [JSON.stringify(docs)])));
     this.statistics?.wrote(t, result.rowCount ?? 0);
+    // the statement does not say which rows the version guard skipped: announce all (a spurious drop is harmless)
+    if ((result.rowCount ?? 0) > 0) await this.changed(conn, target, collection, docs);
     return result.rowCount ?? 0;
   }
 
@@ -162,6 +202,7 @@ class PostgresBackend implements Backend<Conn> {
     if (options.beforeVersion !== undefined) text += ` AND version < $${values.push(options.beforeVersion)}`;
     const result = await conn.query(named(text, values));
     this.statistics?.wrote(t, result.rowCount ?? 0);
+    if (result.rowCount === 1) await this.changed(conn, target, collection, [ref]);
     return result.rowCount === 1;
   }
 
@@ -172,6 +213,7 @@ class PostgresBackend implements Backend<Conn> {
       WHERE t.tenant_id = d.tenant_id AND t.id = d.id AND t.version = d.version`;
     const result = await conn.query(named(text, [items.map((i) => i.tenantId), items.map((i) => i.id), items.map((i) => i.version)]));
     this.statistics?.wrote(name, result.rowCount ?? 0);
+    if ((result.rowCount ?? 0) > 0) await this.changed(conn, target, collection, items);
     return result.rowCount ?? 0;
   }
 
@@ -229,6 +271,8 @@ class PostgresBackend implements Backend<Conn> {
         if (!rows[0]!.exists) throw new ReadModelStateError(`no rebuild copy of '${collection.name}' exists in schema '${this.schema}'`);
         for (const sql of promoteSql(this.schema, collection)) await client.query(sql);
       }
+      const announced = collections.filter((c) => this.announced.has(c.name)).map((c) => c.name);
+      if (announced.length > 0) await client.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ reset: announced })]);
       await inSwitch(client);
     });
     // the promoted tables are new to the planner: their statistics were those of the rebuild copies, if any
@@ -264,6 +308,32 @@ export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
     return this.pg.schema;
   }
 
+  private listener: DocumentChangeListener | undefined;
+  private readonly readers = new Set<CachedDocumentReader<unknown>>();
+
+  /**
+   * Reads of `collection` through a cache in this process that the change feed keeps exact (the
+   * collection must be in `changeFeed.collections` of the store that writes it). See `createCachedReader`.
+   */
+  cachedReader<D extends BaseDocument, T>(collection: Collection<D>, options: CachedReaderOptions<D, T>): CachedDocumentReader<T> {
+    this.listener ??= new DocumentChangeListener(this.pg.pool.options, this.pg.channel);
+    const reader = createCachedReader(this, this.listener, collection, options);
+    this.readers.add(reader as CachedDocumentReader<unknown>);
+    return reader;
+  }
+
+  /** Resolves once the change listener is connected (tests; a reader caches nothing before). */
+  async changeFeedReady(): Promise<boolean> {
+    await this.listener?.ready();
+    return this.listener?.live() ?? false;
+  }
+
+  override async close(): Promise<void> {
+    for (const reader of this.readers) reader.close();
+    this.listener?.close();
+    await super.close();
+  }
+
   /**
    * The PostgreSQL connection behind a session of this store (`transaction()`, or a projection's
    * `project(event, session)`): a projection that needs a table of its own shape (a full-text index,
@@ -281,7 +351,7 @@ export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
     if (!SCHEMA_NAME.test(options.schema)) throw new ReadModelStateError(`schema '${options.schema}' is not a lower-case PostgreSQL identifier`);
     if (!options.pool && !options.connectionString) throw new ReadModelStateError('give a pool or a connectionString');
     const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 10 });
-    const backend = new PostgresBackend(pool, options.schema, !options.pool, options.autoAnalyze ?? {});
+    const backend = new PostgresBackend(pool, options.schema, !options.pool, options.autoAnalyze ?? {}, options.changeFeed?.collections ?? []);
     try {
       await backend.migrate();
     } catch (error) {

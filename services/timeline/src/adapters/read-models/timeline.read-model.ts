@@ -1,11 +1,12 @@
-import type { DocumentStore, Filter } from '@hearth/read-models';
+import type { CachedDocumentReader, DocumentStore, Filter } from '@hearth/read-models';
 import type { Arrival, EntryPage, EntryQuery, StoredGuestView, TimelineReadModel } from '../../app/read-model.port';
 import type { GuestViewState } from '../../domain/guest-view';
 import type { TimelineEntry } from '../../domain/timeline.types';
 import { indexedInstant } from './timeline.projection';
 import { arrivals, guestViews, timelineEntries, type ArrivalDocument, type GuestViewDocument } from './timeline.collections';
 
-const viewOf = (doc: GuestViewDocument): StoredGuestView => ({ guestId: doc.id, version: doc.version, state: JSON.parse(doc.json) as GuestViewState });
+/** A stored view as the use cases read it (parsed). Shared by cached readers: never mutated. */
+export const viewOf = (doc: GuestViewDocument): StoredGuestView => ({ guestId: doc.id, version: doc.version, state: JSON.parse(doc.json) as GuestViewState });
 
 const arrivalOf = (doc: ArrivalDocument): Arrival => ({
   reservationId: doc.id,
@@ -19,10 +20,17 @@ const arrivalOf = (doc: ArrivalDocument): Arrival => ({
   entryId: doc.entryId,
 });
 
-/** The use cases' read side over the timeline's documents (`guest_views`, `timeline_entries`, `arrivals`). */
-export function createTimelineReadModel(store: DocumentStore): TimelineReadModel {
+/**
+ * The use cases' read side over the timeline's documents (`guest_views`, `timeline_entries`, `arrivals`).
+ * `viewCache`: guest views read through an in-process cache kept exact by the read models' change feed
+ * (`PostgresDocumentStore.cachedReader(guestViews, { map: viewOf })`): a view read then costs no
+ * database round trip until the projection changes that guest.
+ */
+export function createTimelineReadModel(store: DocumentStore, options: { viewCache?: CachedDocumentReader<StoredGuestView> } = {}): TimelineReadModel {
+  const { viewCache } = options;
   return {
     async guestView(tenantId, guestId) {
+      if (viewCache) return viewCache.get(tenantId, guestId);
       const doc = await store.forTenant(tenantId).get(guestViews, guestId);
       return doc ? viewOf(doc) : undefined;
     },

@@ -19,7 +19,7 @@ import { TIMELINE_PERSONAL_DATA } from '../../domain/timeline.types';
 import { createTimelineFeed, createTimelineHttpApp, type TimelineFeed } from '../http';
 import type { OpenStreams } from '../http/timeline-stream';
 import { anyContractRegistry } from '../nats/any-contract.registry';
-import { createTimelineProjection, createTimelineReadModel, TIMELINE_COLLECTIONS } from '../read-models';
+import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, viewOf } from '../read-models';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const TEST_SECRET = 'timeline-integration-test-secret-0123456789';
@@ -188,7 +188,8 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.generate('timeline-test') });
   const store = new CryptoShreddingEventStore(events, { keys, personalData: TIMELINE_PERSONAL_DATA });
-  const documents = await PostgresDocumentStore.connect({ pool, schema });
+  // as in main: guest views announced and cached, so the tests read through the cache the service uses
+  const documents = await PostgresDocumentStore.connect({ pool, schema, changeFeed: { collections: [guestViews] } });
   await documents.ensureCollections(TIMELINE_COLLECTIONS);
   const deadLetters = { stream: `HEARTH_DLQ_TL_${id.toUpperCase()}`, subjectPrefix: `hearth.dlq-tl-${id}` };
   const messaging = await connectMessaging({ servers: NATS_URL, name: `timeline-test-${id}`, contracts: anyContractRegistry(), deadLetters, publisher: { ackTimeoutMs: 2_000 } });
@@ -200,7 +201,7 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
     rawStore: events,
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: 5_000 }),
-    readModel: createTimelineReadModel(documents),
+    readModel: createTimelineReadModel(documents, { viewCache: documents.cachedReader(guestViews, { map: viewOf }) }),
   });
   const projection = createTimelineProjection({ events: store, store: documents });
   await projection.start();
