@@ -369,6 +369,13 @@ describe('createApp: error mapping', () => {
     expect(logger.entries[0]?.fields.err).toMatchObject({ code: 'RESPONSE_VALIDATION_FAILED' });
   });
 
+  it('says how long the service took in Server-Timing, on answers and problems alike', async () => {
+    const { app } = testApp();
+    for (const res of [await request(app).get('/v1/bad-reply').set(bearer(token)), await request(app).get('/healthz'), await request(app).get('/v1/nowhere')]) {
+      expect(res.headers['server-timing']).toMatch(/^app;dur=\d+\.\d{2}$/);
+    }
+  });
+
   it('sends replies unchecked with validateResponses: false (production)', async () => {
     const { app, logger } = testApp({ validateResponses: false });
     const res = await request(app).get('/v1/bad-reply').set(bearer(token));

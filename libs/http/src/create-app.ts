@@ -100,13 +100,19 @@ export function createApp(options: CreateAppOptions): Express {
 
   // One middleware instead of three: every Express layer costs a router step (and a span check) per request.
   app.use((req, res, next) => {
+    const received = performance.now();
     applyRequestContext(req, res);
     applySecurityHeaders(res);
     // While draining, ask keep-alive clients to reconnect (to another instance) after this response. Decided
     // when the headers go out, not when the request came in, so requests already in flight are covered too.
+    // Server-Timing says how long the service took until it answered (clients and benchmarks tell server
+    // time from network and client time with it).
     const writeHead = res.writeHead;
     res.writeHead = function writeHeadWhileDraining(this: typeof res, ...args: unknown[]) {
-      if (runtime.shuttingDown && !this.headersSent) this.setHeader('Connection', 'close');
+      if (!this.headersSent) {
+        if (runtime.shuttingDown) this.setHeader('Connection', 'close');
+        this.setHeader('Server-Timing', `app;dur=${(performance.now() - received).toFixed(2)}`);
+      }
       return (writeHead as (...a: unknown[]) => typeof res).apply(this, args);
     } as typeof res.writeHead;
     next();

@@ -11,7 +11,17 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
  * own event-loop delay (latency a busy client adds to every figure it prints).
  */
 
-export type BenchReply = { status: number; body: string };
+export type BenchReply = {
+  status: number;
+  body: string;
+  /** The service's own time until it answered (its `Server-Timing: app;dur=` header), when it says. */
+  serverMs?: number;
+};
+
+const serverMsOf = (header: string | string[] | undefined): { serverMs?: number } => {
+  const match = typeof header === 'string' ? /app;dur=([\d.]+)/.exec(header) : null;
+  return match ? { serverMs: Number(match[1]) } : {};
+};
 
 export type BenchHttp = {
   /** One request to 127.0.0.1:`port`. `discardBody`: read and drop the body (no decoding: less work for the measuring process). */
@@ -38,13 +48,13 @@ export function benchHttp({ maxSockets = 128 }: { maxSockets?: number } = {}): B
           (res) => {
             if (options.discardBody) {
               res.resume();
-              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: '' }));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: '', ...serverMsOf(res.headers['server-timing']) }));
               return;
             }
             let text = '';
             res.setEncoding('utf8');
             res.on('data', (chunk) => (text += chunk));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ...serverMsOf(res.headers['server-timing']) }));
           },
         );
         req.on('error', reject);

@@ -337,10 +337,12 @@ async function main(): Promise<void> {
       const cpuBefore = cpuOf(tickets.child.pid);
       const started = performance.now();
       const client = measuringDelay();
+      const server: number[] = [];
       const result = await openLoop(RATE, SECONDS, async (i) => {
         const listing = listings[i % listings.length]!;
         const t0 = performance.now();
         const res = await call(tickets.port, 'GET', listing.path(), listing.token);
+        if (res.serverMs !== undefined) server.push(res.serverMs);
         byLabel.get(listing.label)!.push(performance.now() - t0);
         if (res.status === 200 && res.body.startsWith('{"items":[]')) empty++;
         return res.status === 200;
@@ -349,6 +351,7 @@ async function main(): Promise<void> {
       const elapsed = (performance.now() - started) / 1000;
       const cpu = cpuOf(tickets.child.pid) - cpuBefore;
       line(`queue listing GET /v1/tickets p50 / p99 at ${fmt(RATE)}/s`, p50p99(result.latencies), `${fmt(RATE * SECONDS)} requests, limit 50`);
+      line('  in the service (Server-Timing) p50 / p99', p50p99(server.sort((a, b) => a - b)), 'from request to answer, without network and client');
       console.log(
         `    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors, ${empty} empty pages; ` +
           `service-tickets processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per request; this process's own event-loop delay p99 ${fmt(clientDelay.p99Ms, 1)} ms, max ${fmt(clientDelay.maxMs, 1)} ms)`,
