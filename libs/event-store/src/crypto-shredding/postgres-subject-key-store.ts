@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { migrateWithLock } from '@hearth/postgres';
-import pg from 'pg';
+import { ChannelListener, migrateWithLock } from '@hearth/postgres';
+import type pg from 'pg';
 import { InvalidArgumentError } from '../errors';
 import { SubjectErasedError, type KeyDestructionWatch, type MasterKey, type SubjectKeyStore } from './subject-keys';
-
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
 
 /**
  * Subject keys in the owning service's schema (table `subject_keys`). Only wrapped keys are stored.
@@ -19,10 +16,7 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   /** NOTIFY channel of this schema's key destructions (a hash: channel names are limited to 63 bytes). */
   private readonly channel: string;
   private readonly watchers = new Set<(subjectId: string | null) => void>();
-  private listener: pg.Client | undefined;
-  private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = RECONNECT_MIN_MS;
+  private listener: ChannelListener | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -88,12 +82,24 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
 
   watchDestroyed(listener: (subjectId: string | null) => void): KeyDestructionWatch {
     this.watchers.add(listener);
-    void this.listen();
+    this.listener ??= new ChannelListener({
+      connection: this.pool.options,
+      channel: this.channel,
+      onNotification: (subjectId) => {
+        for (const watcher of this.watchers) watcher(subjectId);
+      },
+      // destructions may have been missed: every cached key is suspect
+      onGap: () => {
+        for (const watcher of this.watchers) watcher(null);
+      },
+    });
+    const channel = this.listener;
+    void channel.start();
     return {
-      live: () => this.listener !== undefined && this.watchers.has(listener),
+      live: () => channel.live() && this.watchers.has(listener),
       close: () => {
         this.watchers.delete(listener);
-        if (this.watchers.size === 0) this.stopListening();
+        if (this.watchers.size === 0) this.close();
       },
     };
   }
@@ -101,63 +107,8 @@ export class PostgresSubjectKeyStore implements SubjectKeyStore {
   /** Stops watching (the pool is the caller's). */
   close(): void {
     this.watchers.clear();
-    this.stopListening();
-  }
-
-  private listen(): Promise<void> {
-    if (this.listener || this.connecting || this.watchers.size === 0) return this.connecting ?? Promise.resolve();
-    this.connecting = (async () => {
-      const client = new pg.Client(this.pool.options);
-      const lost = () => {
-        if (this.listener !== client) return;
-        this.listener = undefined;
-        client.end().catch(() => undefined);
-        // destructions may be missed until we listen again: every cached key is suspect
-        for (const watcher of this.watchers) watcher(null);
-        this.scheduleReconnect();
-      };
-      client.on('notification', (message) => {
-        if (message.channel !== this.channel || !message.payload) return;
-        for (const watcher of this.watchers) watcher(message.payload);
-      });
-      client.on('error', lost);
-      client.on('end', lost);
-      try {
-        await client.connect();
-        // an auxiliary connection: it must never keep the process alive on its own
-        (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-        await client.query(`LISTEN "${this.channel}"`);
-        this.listener = client;
-        this.reconnectDelayMs = RECONNECT_MIN_MS;
-        // anything destroyed before LISTEN took effect was not announced to us
-        for (const watcher of this.watchers) watcher(null);
-        if (this.watchers.size === 0) this.stopListening();
-      } catch {
-        client.end().catch(() => undefined);
-        this.scheduleReconnect();
-      } finally {
-        this.connecting = undefined;
-      }
-    })();
-    return this.connecting;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || this.watchers.size === 0) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.listen();
-    }, this.reconnectDelayMs);
-    this.reconnectTimer.unref();
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
-  }
-
-  private stopListening(): void {
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    const client = this.listener;
+    this.listener?.close();
     this.listener = undefined;
-    client?.end().catch(() => undefined);
   }
 
   async isErased(subjectId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { ChannelListener } from '@hearth/postgres';
+import type pg from 'pg';
 
 /**
  * Change notifications of PostgreSQL read models: which documents a committed transaction wrote, sent
@@ -44,103 +45,49 @@ export function changePayloads(changes: Iterable<DocumentChange>): string[] {
 /** What a listener hears: documents that changed, or collections whose every document may have changed (`null`: all). */
 export type ChangeEvent = { type: 'changed'; changes: readonly DocumentChange[] } | { type: 'reset'; collections: readonly string[] | null };
 
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
-
 /**
- * One LISTEN connection per store and process, shared by its cached readers. While it is not
- * listening (`live()` false) readers must not trust what they cached; every (re)connection and every
- * loss is announced as a reset of everything, since changes may have been missed meanwhile.
+ * One LISTEN connection per store and process (`ChannelListener` of `@hearth/postgres`), shared by its
+ * cached readers. While it is not listening (`live()` false) readers must not trust what they cached;
+ * every (re)connection and every loss is announced as a reset of everything, since changes may have been
+ * missed meanwhile.
  */
 export class DocumentChangeListener {
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
-  private client: pg.Client | undefined;
-  private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = RECONNECT_MIN_MS;
-  private closed = false;
+  private readonly channel: ChannelListener;
 
-  constructor(
-    private readonly config: pg.ClientConfig,
-    private readonly channel: string,
-  ) {}
+  constructor(config: pg.ClientConfig, channel: string) {
+    this.channel = new ChannelListener({
+      connection: config,
+      channel,
+      onNotification: (payload) => {
+        const parsed = parsePayload(payload);
+        if (parsed) this.emit(parsed);
+      },
+      onGap: () => this.emit({ type: 'reset', collections: null }),
+    });
+  }
 
   live(): boolean {
-    return this.client !== undefined;
+    return this.channel.live();
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
-    void this.connect();
+    void this.channel.start();
     return () => void this.listeners.delete(listener);
   }
 
   /** Resolves once listening (or after a failed attempt; `live()` says which). */
   ready(): Promise<void> {
-    return this.connecting ?? Promise.resolve();
+    return this.channel.start();
   }
 
   close(): void {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    const client = this.client;
-    this.client = undefined;
-    client?.end().catch(() => undefined);
+    this.channel.close();
   }
 
   private emit(event: ChangeEvent): void {
     for (const listener of this.listeners) listener(event);
-  }
-
-  private connect(): Promise<void> {
-    if (this.closed || this.client || this.connecting) return this.connecting ?? Promise.resolve();
-    this.connecting = (async () => {
-      const client = new pg.Client(this.config);
-      const lost = () => {
-        if (this.client !== client) return;
-        this.client = undefined;
-        client.end().catch(() => undefined);
-        this.emit({ type: 'reset', collections: null });
-        this.scheduleReconnect();
-      };
-      client.on('notification', (message) => {
-        if (message.channel !== this.channel || !message.payload) return;
-        const parsed = parsePayload(message.payload);
-        if (parsed) this.emit(parsed);
-      });
-      client.on('error', lost);
-      client.on('end', lost);
-      try {
-        await client.connect();
-        // an auxiliary connection: it must never keep the process alive on its own
-        (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
-        await client.query(`LISTEN "${this.channel}"`);
-        if (this.closed) {
-          await client.end();
-          return;
-        }
-        this.client = client;
-        this.reconnectDelayMs = RECONNECT_MIN_MS;
-        // whatever changed before LISTEN took effect was not heard
-        this.emit({ type: 'reset', collections: null });
-      } catch {
-        client.end().catch(() => undefined);
-        this.scheduleReconnect();
-      } finally {
-        this.connecting = undefined;
-      }
-    })();
-    return this.connecting;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, this.reconnectDelayMs);
-    this.reconnectTimer.unref();
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, RECONNECT_MAX_MS);
   }
 }
 
