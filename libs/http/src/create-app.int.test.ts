@@ -400,6 +400,34 @@ describe('createApp: error mapping', () => {
     });
     expectProblem(await request(app).get('/v1/gone').set(bearer(token)), 410, 'NOT_FOUND');
   });
+
+  it('answers 503 with Retry-After when PostgreSQL cannot take the request (too many clients, refused, restarting), 500 for its other errors', async () => {
+    const pgError = (code: string) => Object.assign(new Error('sorry, too many clients already'), { code, severity: 'FATAL', routine: 'InitProcess' });
+    const failures: Record<string, Error> = {
+      '/v1/full': pgError('53300'),
+      '/v1/refused': Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' }),
+      '/v1/restarting': pgError('57P03'),
+      '/v1/bad-sql': pgError('42601'),
+    };
+    const app = createApp({
+      serviceName: 's',
+      auth: { mode: 'hs256', secret: TEST_SECRET },
+      openapi: { title: 't', version: '1' },
+      logger: recordingLogger(),
+      routes: Object.entries(failures).map(([path, error]) =>
+        route({ method: 'get', path, responses: { 200: { description: 'never' } } }, () => {
+          throw error;
+        }),
+      ),
+    });
+    for (const path of ['/v1/full', '/v1/refused', '/v1/restarting']) {
+      const res = await request(app).get(path).set(bearer(token));
+      expectProblem(res, 503, 'DATABASE_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.text).not.toContain('too many clients');
+    }
+    expectProblem(await request(app).get('/v1/bad-sql').set(bearer(token)), 500, 'INTERNAL_ERROR');
+  });
 });
 
 describe('createApp: rate limiting', () => {

@@ -122,6 +122,13 @@ function mapError(error: unknown, req: Request, { mappings }: ProblemContext): P
     }
   }
 
+  if (isDatabaseUnavailable(e)) {
+    return {
+      problem: problem(req, { status: 503, code: 'DATABASE_UNAVAILABLE', title: 'Database unavailable', detail: 'The database cannot take the request right now; retry shortly.' }),
+      headers: { 'Retry-After': '1' },
+    };
+  }
+
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status !== undefined && status >= 400 && status < 500 && e.expose === true) {
     const code = statusTitle(status).toUpperCase().replace(/[^A-Z]+/g, '_');
@@ -155,4 +162,16 @@ export function routeNotFound(): RequestHandler {
   return (req, _res, next) => {
     next(new HttpError({ status: 404, code: 'ROUTE_NOT_FOUND', detail: `No route for ${req.method} ${req.path}.` }));
   };
+}
+
+/**
+ * PostgreSQL cannot serve the request for now, which a retry may cure: a connection it refused or
+ * lost (SQLSTATE class 08, or the socket's ECONNREFUSED/ECONNRESET), too many clients or no resources
+ * (class 53), a server shutting down or restarting (57P01–57P03). 503 with Retry-After, not 500.
+ */
+function isDatabaseUnavailable(e: Inspectable): boolean {
+  const code = typeof e.code === 'string' ? e.code : '';
+  const pgError = typeof (e as { severity?: unknown }).severity === 'string' || typeof (e as { routine?: unknown }).routine === 'string';
+  if (pgError && (/^08/.test(code) || /^53/.test(code) || /^57P0[123]$/.test(code))) return true;
+  return (code === 'ECONNREFUSED' || code === 'ECONNRESET') && typeof (e as { syscall?: unknown }).syscall === 'string';
 }
