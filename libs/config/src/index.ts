@@ -13,5 +13,5 @@ export {
   secretKeysOf,
 } from './secrets';
 export { bool, csv, duration, port, url } from './env-helpers';
-export { serviceConfigShape } from './service-config';
+export { serviceConfigShape, validatesResponses } from './service-config';
 export type { UrlOptions } from './env-helpers';

@@ -44,3 +44,8 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     STRICT_PRODUCTION_CONFIG: bool().default(false),
   };
 }
+
+/** Whether replies are checked against their schemas: `HTTP_VALIDATE_RESPONSES` when set, else everywhere but production. */
+export function validatesResponses(config: { HTTP_VALIDATE_RESPONSES?: boolean | undefined; NODE_ENV: string }): boolean {
+  return config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production';
+}

@@ -1,5 +1,5 @@
 import { hearthContracts, rpcSubjects } from '@hearth/contracts';
-import { loadConfig, refuseDevelopmentDefaults } from '@hearth/config';
+import { loadConfig, refuseDevelopmentDefaults, validatesResponses } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { authOptionsFromEnv, PostgresIdempotencyStore, runService, startHttpServer, type Stop } from '@hearth/http';
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
@@ -125,7 +125,7 @@ async function serveRequests({ pool, store, idempotencyStore, readModels, messag
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
-    validateResponses: config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production',
+    validateResponses: validatesResponses(config),
     ...countryOption,
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });

@@ -1,5 +1,5 @@
 import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
-import { loadConfig, refuseDevelopmentDefaults } from '@hearth/config';
+import { loadConfig, refuseDevelopmentDefaults, validatesResponses } from '@hearth/config';
 import { rpcSubjects } from '@hearth/contracts';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { authOptionsFromEnv, PostgresIdempotencyStore, runService, startHttpServer, type Stop } from '@hearth/http';
@@ -185,7 +185,7 @@ async function serveRequests({ pool, idempotencyStore, readModels, messaging, ct
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
-    validateResponses: config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production',
+    validateResponses: validatesResponses(config),
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });
   logger.info({ port: http.port }, 'service-tickets listening');

@@ -1,5 +1,5 @@
 import { createCustomerProfileClient, createTenantDirectoryCache } from '@hearth/customer-profile-client';
-import { loadConfig, refuseDevelopmentDefaults } from '@hearth/config';
+import { loadConfig, refuseDevelopmentDefaults, validatesResponses } from '@hearth/config';
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { authOptionsFromEnv, runService, startHttpServer, type Stop } from '@hearth/http';
 import { connectMessaging } from '@hearth/messaging';
@@ -115,7 +115,7 @@ async function serveRequests({ pool, store, readModels, messaging, ctx }: Client
       },
     },
     configure: (express) => express.get('/metrics', (req, res) => telemetry.metricsHandler(req, res)),
-    validateResponses: config.HTTP_VALIDATE_RESPONSES ?? config.NODE_ENV !== 'production',
+    validateResponses: validatesResponses(config),
   });
   const http = await startHttpServer(app, { port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_GRACE });
   logger.info({ port: http.port }, 'timeline listening');

@@ -25,7 +25,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token, type Role } from '@hearth/http';
 import { connectMessaging, deleteDurables } from '@hearth/messaging';
-import { benchHttp, inParallel, measuringDelay, openLoop, percentile as pct, processTreeCpu, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
+import { benchHttp, cpuTotal, inParallel, measuringDelay, openLoop, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -59,10 +59,6 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 const line = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(58)} ${value.padStart(16)}${note ? `   ${note}` : ''}`);
 const p50p99 = (sorted: number[]) => `${fmt(pct(sorted, 50), 2)} / ${fmt(pct(sorted, 99), 2)} ms`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuOf = (pid: number | undefined) => {
-  const cpu = processTreeCpu(pid);
-  return cpu.user + cpu.system;
-};
 
 type Service = BenchService;
 
@@ -270,8 +266,8 @@ async function main(): Promise<void> {
       const latencies: number[] = [];
       const failures = new Map<string, number>();
       let example = '';
-      const cpuBefore = cpuOf(tickets.child.pid);
-      const profileCpuBefore = cpuOf(profile.child.pid);
+      const cpuBefore = cpuTotal(tickets.child.pid);
+      const profileCpuBefore = cpuTotal(profile.child.pid);
       const started = performance.now();
       await inParallel(TICKETS, CONCURRENCY, async (i) => {
         const { body, headers } = ticketRequest(i, guestIds);
@@ -285,8 +281,8 @@ async function main(): Promise<void> {
         }
       });
       const seconds = (performance.now() - started) / 1000;
-      const cpu = cpuOf(tickets.child.pid) - cpuBefore;
-      const profileCpu = cpuOf(profile.child.pid) - profileCpuBefore;
+      const cpu = cpuTotal(tickets.child.pid) - cpuBefore;
+      const profileCpu = cpuTotal(profile.child.pid) - profileCpuBefore;
       latencies.sort((a, b) => a - b);
       const failed = [...failures.values()].reduce((s, n) => s + n, 0);
       line(`open tickets, POST /v1/tickets (${CONCURRENCY} in flight)`, `${fmt(TICKETS / seconds)}/s`, `${fmt(TICKETS)} in ${fmt(seconds, 1)} s, ${failed} failed`);
@@ -334,7 +330,7 @@ async function main(): Promise<void> {
       line('PostgreSQL settled (autovacuum done, CHECKPOINT)', `${fmt(await settlePostgres(pool), 1)} s`);
       const byLabel = new Map<string, number[]>(listings.map((l) => [l.label, []]));
       let empty = 0;
-      const cpuBefore = cpuOf(tickets.child.pid);
+      const cpuBefore = cpuTotal(tickets.child.pid);
       const started = performance.now();
       const client = measuringDelay();
       const server: number[] = [];
@@ -349,7 +345,7 @@ async function main(): Promise<void> {
       }, { tickMs: TICK_MS });
       const clientDelay = client.stop();
       const elapsed = (performance.now() - started) / 1000;
-      const cpu = cpuOf(tickets.child.pid) - cpuBefore;
+      const cpu = cpuTotal(tickets.child.pid) - cpuBefore;
       line(`queue listing GET /v1/tickets p50 / p99 at ${fmt(RATE)}/s`, p50p99(result.latencies), `${fmt(RATE * SECONDS)} requests, limit 50`);
       line('  in the service (Server-Timing) p50 / p99', p50p99(server.sort((a, b) => a - b)), 'from request to answer, without network and client');
       console.log(

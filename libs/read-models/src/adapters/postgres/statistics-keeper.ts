@@ -43,8 +43,7 @@ export class StatisticsKeeper {
   /** `rows` rows of `table` (schema-qualified, quoted) were inserted, updated or deleted. */
   wrote(table: string, rows: number): void {
     if (this.closed || rows <= 0) return;
-    const stats = this.tables.get(table) ?? { written: 0, rowsAtAnalyze: 0, lastAt: Number.NEGATIVE_INFINITY, timer: undefined, running: false };
-    this.tables.set(table, stats);
+    const stats = this.statsOf(table);
     stats.written += rows;
     if (stats.timer || stats.running) return;
     if (stats.written < Math.max(this.minRows, this.fraction * stats.rowsAtAnalyze)) return;
@@ -56,11 +55,19 @@ export class StatisticsKeeper {
   /** Analyzes `table` soon whatever was written (e.g. a rebuilt copy that just went live). */
   analyzeSoon(table: string): void {
     if (this.closed) return;
-    const stats = this.tables.get(table) ?? { written: 0, rowsAtAnalyze: 0, lastAt: Number.NEGATIVE_INFINITY, timer: undefined, running: false };
-    this.tables.set(table, stats);
+    const stats = this.statsOf(table);
     if (stats.timer || stats.running) return;
     stats.timer = setTimeout(() => void this.analyze(table, stats), 0);
     stats.timer.unref();
+  }
+
+  private statsOf(table: string): TableStats {
+    let stats = this.tables.get(table);
+    if (!stats) {
+      stats = { written: 0, rowsAtAnalyze: 0, lastAt: Number.NEGATIVE_INFINITY, timer: undefined, running: false };
+      this.tables.set(table, stats);
+    }
+    return stats;
   }
 
   private async analyze(table: string, stats: TableStats): Promise<void> {

@@ -3,12 +3,10 @@
  * writes through the crypto-shredding one; the metrics query answers from rollups; a rebuild from zero
  * gives identical facts and rollups (content hash) and the same answer.
  */
-import { CryptoShreddingEventStore, handleCommand, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { contentHash, PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
-import { dropSchema, eventually, testDatabaseUrl, uniqueName } from '@hearth/testing';
-import pg from 'pg';
-import { ticketDecider, type TicketCommand } from '../../domain/ticket.decider';
-import { TICKET_PERSONAL_DATA } from '../../domain/ticket.events';
+import { contentHash } from '@hearth/read-models';
+import { eventually } from '@hearth/testing';
+import type { TicketCommand } from '../../domain/ticket.decider';
+import { usePostgresTicketReadModels } from './ticket-read-models.pg.test-helper';
 import { ticketMetricFacts, ticketMetricRollups } from './ticket-metrics.collections';
 import { createTicketMetricsProjection } from './ticket-metrics.projection';
 import { ticketMetrics } from './ticket-metrics.query';
@@ -19,36 +17,8 @@ const DAY = 24 * 60;
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 describe('ticket metrics on PostgreSQL', () => {
-  let pool: pg.Pool;
-  let schema: string;
-  let events: PostgresEventStore;
-  let writer: CryptoShreddingEventStore;
-  let readModels: PostgresDocumentStore;
-  let runner: ProjectionRunner;
-
-  beforeEach(async () => {
-    schema = uniqueName('tickets_metrics');
-    pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
-    events = await PostgresEventStore.connect({ pool, schema });
-    const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.generate('int') });
-    writer = new CryptoShreddingEventStore(events, { keys, personalData: TICKET_PERSONAL_DATA });
-    readModels = await PostgresDocumentStore.connect({ pool, schema });
-    runner = createTicketMetricsProjection({ events, store: readModels, maxBatchSize: 7 });
-    await runner.start();
-  });
-
-  afterEach(async () => {
-    await runner.stop();
-    await events.close();
-    await readModels.close();
-    await dropSchema(pool, schema);
-    await pool.end();
-  });
-
-  const send = (ticketId: string, command: TicketCommand, tenantId = TENANT) =>
-    handleCommand(writer, ticketDecider, `ticket-${ticketId}`, command, {
-      metadata: { tenantId, actor: command.by, correlationId: `corr-${ticketId}`, causationId: `cmd-${ticketId}` },
-    });
+  const db = usePostgresTicketReadModels({ schemaPrefix: 'tickets_metrics', tenantId: TENANT, projection: (events, store) => createTicketMetricsProjection({ events, store, maxBatchSize: 7 }) });
+  const { send } = db;
 
   const open = (ticketId: string, minute: number, extra: Partial<Extract<TicketCommand, { type: 'OpenTicket' }>> = {}, tenantId = TENANT) =>
     send(
@@ -97,11 +67,11 @@ describe('ticket metrics on PostgreSQL', () => {
     await open('d', 2 * DAY + 60, { brandId: 'restaurants', propertyId: 'porto-1', queueId: 'kitchen' });
     await open('x', 0, {}, 'chain-b');
 
-    const head = (await events.readAll({ fromPosition: 0, limit: 1000 })).at(-1)!.globalPosition;
-    await runner.waitForPosition(head, { timeoutMs: 15_000 });
+    const head = (await db.events.readAll({ fromPosition: 0, limit: 1000 })).at(-1)!.globalPosition;
+    await db.runner.waitForPosition(head, { timeoutMs: 15_000 });
     const query = { brandIds: ['hotels'], from: '2026-03-30', to: '2026-04-01' } as const;
-    await eventually(async () => expect((await ticketMetrics(readModels, TENANT, query)).opened.total).toBe(3));
-    const m = await ticketMetrics(readModels, TENANT, query);
+    await eventually(async () => expect((await ticketMetrics(db.readModels, TENANT, query)).opened.total).toBe(3));
+    const m = await ticketMetrics(db.readModels, TENANT, query);
     expect(m.opened).toMatchObject({ total: 3, byKind: { complaint: 3 }, byChannel: { email: 2, phone: 1 } });
     expect(m.backlog).toEqual({ total: 1, byStatus: { open: 1, assigned: 0, 'in-progress': 0, 'waiting-on-guest': 0 }, overdue: 0 });
     expect(m.resolved).toBe(2);
@@ -114,27 +84,27 @@ describe('ticket metrics on PostgreSQL', () => {
     expect(m.recovery.value).toEqual([{ currency: 'EUR', minor: 4500 }]);
     expect(m.satisfaction).toMatchObject({ responses: 1, average: 5 });
     // March alone is read from a month cell, the 1st of April from a day cell
-    expect((await ticketMetrics(readModels, TENANT, { brandIds: 'all', from: '2026-03-01', to: '2026-03-31' })).resolved).toBe(2);
-    expect((await ticketMetrics(readModels, TENANT, { brandIds: 'all', from: '2026-04-01', to: '2026-04-01' })).opened.total).toBe(2);
-    expect((await ticketMetrics(readModels, TENANT, { brandIds: 'all', groupBy: 'queue' })).groups!.map((g) => [g.key, g.opened.total])).toEqual([
+    expect((await ticketMetrics(db.readModels, TENANT, { brandIds: 'all', from: '2026-03-01', to: '2026-03-31' })).resolved).toBe(2);
+    expect((await ticketMetrics(db.readModels, TENANT, { brandIds: 'all', from: '2026-04-01', to: '2026-04-01' })).opened.total).toBe(2);
+    expect((await ticketMetrics(db.readModels, TENANT, { brandIds: 'all', groupBy: 'queue' })).groups!.map((g) => [g.key, g.opened.total])).toEqual([
       ['front-desk', 3],
       ['kitchen', 1],
     ]);
-    expect((await ticketMetrics(readModels, 'chain-b', { brandIds: 'all' })).opened.total).toBe(1);
+    expect((await ticketMetrics(db.readModels, 'chain-b', { brandIds: 'all' })).opened.total).toBe(1);
 
-    const { rows } = await pool.query<{ doc: string }>(`SELECT doc::text AS doc FROM "${schema}"."ticket_metric_facts" UNION ALL SELECT doc::text FROM "${schema}"."ticket_metric_rollups"`);
+    const { rows } = await db.pool.query<{ doc: string }>(`SELECT doc::text AS doc FROM "${db.schema}"."ticket_metric_facts" UNION ALL SELECT doc::text FROM "${db.schema}"."ticket_metric_rollups"`);
     for (const personal of ['Ana Silva', 'Party', 'Checking', 'Here it is', '$pii']) {
       expect({ personal, found: rows.some((r) => r.doc.includes(personal)) }).toEqual({ personal, found: false });
     }
 
     const tenants = [TENANT, 'chain-b'];
-    const before = [await contentHash(readModels, ticketMetricFacts, tenants), await contentHash(readModels, ticketMetricRollups, tenants)];
-    await runner.rebuild();
-    expect([await contentHash(readModels, ticketMetricFacts, tenants), await contentHash(readModels, ticketMetricRollups, tenants)]).toEqual(before);
-    expect(await ticketMetrics(readModels, TENANT, query)).toEqual(m);
+    const before = [await contentHash(db.readModels, ticketMetricFacts, tenants), await contentHash(db.readModels, ticketMetricRollups, tenants)];
+    await db.runner.rebuild();
+    expect([await contentHash(db.readModels, ticketMetricFacts, tenants), await contentHash(db.readModels, ticketMetricRollups, tenants)]).toEqual(before);
+    expect(await ticketMetrics(db.readModels, TENANT, query)).toEqual(m);
 
     // live after the switch: c is assigned and answered; the backlog follows
     await send('c', { type: 'AssignTicket', at: at(2 * DAY + 70), by, assigneeId: 'agent-2' });
-    await eventually(async () => expect((await ticketMetrics(readModels, TENANT, query)).backlog.byStatus.assigned).toBe(1));
+    await eventually(async () => expect((await ticketMetrics(db.readModels, TENANT, query)).backlog.byStatus.assigned).toBe(1));
   });
 });

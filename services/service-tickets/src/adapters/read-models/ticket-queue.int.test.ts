@@ -3,12 +3,10 @@
  * the projection reading the raw event store, the query served by the read model's indexes, no personal
  * text (nor its ciphertext) in the read model, and a rebuild from zero giving the same documents.
  */
-import { CryptoShreddingEventStore, handleCommand, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { contentHash, PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
-import { dropSchema, eventually, testDatabaseUrl, uniqueName } from '@hearth/testing';
-import pg from 'pg';
-import { ticketDecider, type TicketCommand } from '../../domain/ticket.decider';
-import { TICKET_PERSONAL_DATA } from '../../domain/ticket.events';
+import { contentHash } from '@hearth/read-models';
+import { eventually } from '@hearth/testing';
+import type { TicketCommand } from '../../domain/ticket.decider';
+import { usePostgresTicketReadModels } from './ticket-read-models.pg.test-helper';
 import { ticketQueue } from './ticket-queue.collections';
 import { createTicketQueueProjection } from './ticket-queue.projection';
 import { listTicketQueue } from './ticket-queue.query';
@@ -20,36 +18,8 @@ const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 describe('unified queue on PostgreSQL', () => {
-  let pool: pg.Pool;
-  let schema: string;
-  let events: PostgresEventStore;
-  let writer: CryptoShreddingEventStore;
-  let readModels: PostgresDocumentStore;
-  let runner: ProjectionRunner;
-
-  beforeEach(async () => {
-    schema = uniqueName('tickets_queue');
-    pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
-    events = await PostgresEventStore.connect({ pool, schema });
-    const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.generate('int') });
-    writer = new CryptoShreddingEventStore(events, { keys, personalData: TICKET_PERSONAL_DATA });
-    readModels = await PostgresDocumentStore.connect({ pool, schema });
-    runner = createTicketQueueProjection({ events, store: readModels, maxBatchSize: 50 });
-    await runner.start();
-  });
-
-  afterEach(async () => {
-    await runner.stop();
-    await events.close();
-    await readModels.close();
-    await dropSchema(pool, schema);
-    await pool.end();
-  });
-
-  const send = (ticketId: string, command: TicketCommand, tenantId = TENANT) =>
-    handleCommand(writer, ticketDecider, `ticket-${ticketId}`, command, {
-      metadata: { tenantId, actor: command.by, correlationId: `corr-${ticketId}`, causationId: `cmd-${ticketId}` },
-    });
+  const db = usePostgresTicketReadModels({ schemaPrefix: 'tickets_queue', tenantId: TENANT, projection: (events, store) => createTicketQueueProjection({ events, store, maxBatchSize: 50 }) });
+  const { send } = db;
 
   const open = (ticketId: string, minute: number, extra: Partial<Extract<TicketCommand, { type: 'OpenTicket' }>> = {}, tenantId = TENANT) =>
     send(
@@ -73,7 +43,7 @@ describe('unified queue on PostgreSQL', () => {
       tenantId,
     );
 
-  const ids = async (filter: TicketQueueFilter = ALL, limit = 100) => (await listTicketQueue(readModels, TENANT, filter, { limit })).items.map((i) => i.ticketId);
+  const ids = async (filter: TicketQueueFilter = ALL, limit = 100) => (await listTicketQueue(db.readModels, TENANT, filter, { limit })).items.map((i) => i.ticketId);
 
   it('lists across channels by urgency, filters and pages on the indexes, holds nothing personal, and rebuilds to the same documents', async () => {
     const sla = (fr: number, res: number, minute: number) => ({
@@ -94,16 +64,16 @@ describe('unified queue on PostgreSQL', () => {
     await open('zz', 0, { sla: sla(1, 2, 0) }, 'chain-b');
 
     // every event applied: otherwise a ticket opened but not yet resolved in the read model would pass the check below
-    const last = (await events.readAll({ fromPosition: 0, limit: 1_000 })).at(-1)!.globalPosition;
-    await runner.waitForPosition(last, { timeoutMs: 20_000 });
+    const last = (await db.events.readAll({ fromPosition: 0, limit: 1_000 })).at(-1)!.globalPosition;
+    await db.runner.waitForPosition(last, { timeoutMs: 20_000 });
     await eventually(async () => expect(await ids()).toEqual(['c', 'b', 'a', 'd', 'e']));
-    const [first] = (await listTicketQueue(readModels, TENANT, ALL, { limit: 1 })).items;
+    const [first] = (await listTicketQueue(db.readModels, TENANT, ALL, { limit: 1 })).items;
     expect(first).toMatchObject({ ticketId: 'c', channel: 'chat', priority: 'high', escalationLevel: 1, overdue: true, dueAt: at(-30), streamVersion: 3 });
 
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listTicketQueue(readModels, TENANT, ALL, { limit: 2, ...(cursor ? { cursor } : {}) });
+      const page = await listTicketQueue(db.readModels, TENANT, ALL, { limit: 2, ...(cursor ? { cursor } : {}) });
       seen.push(...page.items.map((i) => i.ticketId));
       cursor = page.nextCursor;
     } while (cursor);
@@ -115,23 +85,23 @@ describe('unified queue on PostgreSQL', () => {
     expect(await ids({ ...ALL, dueBefore: at(35), dueAfter: at(-30) })).toEqual(['c']);
     expect(await ids({ ...ALL, dueBefore: at(36), dueAfter: at(-30) })).toEqual(['c', 'b']);
     expect(await ids({ ...ALL, includeClosed: true, propertyId: 'lisbon-1' })).toEqual(['c', 'b', 'a', 'e', 'f']);
-    expect((await listTicketQueue(readModels, 'chain-b', ALL)).items.map((i) => i.ticketId)).toEqual(['zz']);
+    expect((await listTicketQueue(db.readModels, 'chain-b', ALL)).items.map((i) => i.ticketId)).toEqual(['zz']);
 
     // nothing personal, not even its ciphertext, in the read model's table
-    const { rows } = await pool.query<{ doc: string }>(`SELECT doc::text AS doc FROM "${schema}"."ticket_queue"`);
+    const { rows } = await db.pool.query<{ doc: string }>(`SELECT doc::text AS doc FROM "${db.schema}"."ticket_queue"`);
     expect(rows).toHaveLength(7);
     for (const personal of ['Ana Silva', 'Passport', 'X1234567', 'ana.silva@example.com', '$pii', 'which room']) {
       expect({ personal, found: rows.some((r) => r.doc.includes(personal)) }).toEqual({ personal, found: false });
     }
 
-    const before = await contentHash(readModels, ticketQueue, [TENANT, 'chain-b']);
-    const rebuilt = await runner.rebuild();
+    const before = await contentHash(db.readModels, ticketQueue, [TENANT, 'chain-b']);
+    const rebuilt = await db.runner.rebuild();
     expect(rebuilt.events).toBeGreaterThanOrEqual(16);
-    expect(await contentHash(readModels, ticketQueue, [TENANT, 'chain-b'])).toEqual(before);
+    expect(await contentHash(db.readModels, ticketQueue, [TENANT, 'chain-b'])).toEqual(before);
     expect(await ids()).toEqual(['c', 'b', 'a', 'd', 'e']);
 
     // live after the switch
     await send('a', { type: 'AssignTicket', at: at(20), by: 'user:lead', assigneeId: 'agent-3' });
-    await eventually(async () => expect((await listTicketQueue(readModels, TENANT, { ...ALL, assigneeId: 'agent-3' })).items.map((i) => i.ticketId)).toEqual(['a']));
+    await eventually(async () => expect((await listTicketQueue(db.readModels, TENANT, { ...ALL, assigneeId: 'agent-3' })).items.map((i) => i.ticketId)).toEqual(['a']));
   });
 });
