@@ -18,7 +18,10 @@ export function serviceConfigShape(defaults: { port: number; schema: string }) {
     DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }).default('postgres://postgres@127.0.0.1:5432/test'),
     /** The service's own PostgreSQL schema (event store, keys, read models, checkpoints). */
     DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case PostgreSQL identifier').default(defaults.schema),
-    /** Connections of the service's pool (the event store adds a small writer pool of its own). */
+    /**
+     * Connections of the service instance, shared out equally among its processes when HTTP_WORKERS > 1 (at
+     * least 2 each); the event store adds a small writer pool of its own per process.
+     */
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     /** Connections kept open while idle (no reconnect churn under a steady load). */
     DATABASE_POOL_MIN: z.coerce.number().int().min(0).max(200).default(2),

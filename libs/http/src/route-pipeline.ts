@@ -1,3 +1,4 @@
+import { setHttpRoute } from '@hearth/observability';
 import express from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
@@ -92,6 +93,7 @@ export function compileRoute(def: RouteDefinition, runtime: AppRuntime): Request
   const routeKey = `${spec.method.toUpperCase()} ${spec.path}`;
 
   return async (req, res) => {
+    setHttpRoute(spec.path);
     let actor: Actor | undefined;
     if (!spec.public) {
       actor = await authenticateRequest(req, runtime.verifier);

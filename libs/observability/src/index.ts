@@ -3,6 +3,7 @@ export {
   activeTraceIds,
   contextFromTraceHeaders,
   currentTraceHeaders,
+  setHttpRoute,
   withSpan,
 } from './trace-context';
 export type { SpanOptions, TraceHeaders } from './trace-context';

@@ -90,7 +90,7 @@ describe('trace context flows HTTP → event store → forwarder → NATS → co
 
     const server = one(spans, (s) => s.kind === OTLP_SPAN_KIND.server, 'server span');
     expect(server.parentSpanId).toBeUndefined(); // the request came without trace context: a new trace
-    expect(server.name).toBe('POST /touchpoints'); // named by the express instrumentation's route
+    expect(server.name).toBe('POST /touchpoints'); // named by its route (setHttpRoute)
     expect(server.serviceName).toBe(serviceName);
     expect(server.traceId).toBe(traceId);
 

@@ -1,5 +1,5 @@
 export { migrateWithLock, withTransaction } from './transactions';
-export { createServicePool } from './pool';
-export type { ServicePoolOptions } from './pool';
+export { createServicePool, servicePoolOptions } from './pool';
+export type { ServicePoolConfig, ServicePoolOptions } from './pool';
 export { ChannelListener } from './channel-listener';
 export type { ChannelListenerOptions } from './channel-listener';

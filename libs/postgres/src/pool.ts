@@ -2,7 +2,7 @@ import pg from 'pg';
 
 export type ServicePoolOptions = {
   connectionString: string;
-  /** Most connections of this process (`DATABASE_POOL_SIZE`). */
+  /** Most connections of this process (its share of `DATABASE_POOL_SIZE`, see `servicePoolOptions`). */
   max: number;
   /** Connections kept open when idle (`DATABASE_POOL_MIN`, default 2). */
   min?: number;
@@ -24,4 +24,30 @@ export function createServicePool(options: ServicePoolOptions): pg.Pool {
     min: Math.min(options.min ?? 2, options.max),
     idleTimeoutMillis: options.idleTimeoutMs ?? 60_000,
   });
+}
+
+/** The pool settings of a service's configuration (`serviceConfigShape` in @hearth/config). */
+export type ServicePoolConfig = {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_POOL_MIN: number;
+  DATABASE_POOL_IDLE_TIMEOUT: number;
+  HTTP_WORKERS: number;
+};
+
+/**
+ * Pool options of one process of a service instance. `DATABASE_POOL_SIZE` is the instance's budget:
+ * with HTTP workers (`HTTP_WORKERS` > 1, each worker plus the primary a process with a pool of its own)
+ * every process gets an equal share, at least 2, so adding workers does not multiply the connections an
+ * instance may open (a 2-worker timeline and a 2-worker customer-profile at 20 each would otherwise ask
+ * for 120 of PostgreSQL's default 100 and be refused "too many clients" under load).
+ */
+export function servicePoolOptions(config: ServicePoolConfig): ServicePoolOptions {
+  const processes = config.HTTP_WORKERS > 1 ? config.HTTP_WORKERS + 1 : 1;
+  return {
+    connectionString: config.DATABASE_URL,
+    max: Math.max(2, Math.ceil(config.DATABASE_POOL_SIZE / processes)),
+    min: config.DATABASE_POOL_MIN,
+    idleTimeoutMs: config.DATABASE_POOL_IDLE_TIMEOUT,
+  };
 }

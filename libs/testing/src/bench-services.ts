@@ -3,12 +3,10 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * Helpers for the `npm run bench:*` scripts that drive services over HTTP: a lean HTTP client, service
- * processes on free ports and schemas of their own, bounded parallelism, and the measuring process's
- * own event-loop delay (latency a busy client adds to every figure it prints).
+ * processes on free ports and schemas of their own, and bounded parallelism.
  */
 
 export type BenchReply = {
@@ -128,19 +126,4 @@ export async function inParallel(count: number, limit: number, work: (i: number)
       while (next < count) await work(next++);
     }),
   );
-}
-
-/**
- * Watches the measuring process's own event loop while a phase runs: its delays are added to every
- * latency the phase records, so a benchmark prints them next to its percentiles.
- */
-export function measuringDelay(): { stop(): { p99Ms: number; maxMs: number } } {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  histogram.enable();
-  return {
-    stop() {
-      histogram.disable();
-      return { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
-    },
-  };
 }

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Helpers shared by the `npm run bench:*` scripts: CPU of a service process tree from /proc, waiting for
- * background work to settle, an open-loop load generator and percentiles. Scripts, not tests: they print
- * figures and assert nothing.
+ * background work to settle, and percentiles (fixed-rate load: `constantRate`). Scripts, not tests: they
+ * print figures and assert nothing.
  */
 
 export type CpuSeconds = { user: number; system: number };
@@ -54,45 +54,6 @@ export async function settle(pid: number | undefined, maxMs = 300_000): Promise<
     if (!(used > 0.05)) break; // idle (or no /proc)
   }
   return (performance.now() - start) / 1000;
-}
-
-export type OpenLoopResult = { latencies: number[]; errors: number; achieved: number };
-
-/**
- * Sends `rate` requests per second for `seconds`, on schedule whether or not earlier ones have answered
- * (no coordinated omission): a constant arrival rate, spread over ticks of `tickMs` (default 1 ms, so
- * 1,000/s is one request per millisecond, as k6's constant-arrival-rate spaces them; 10 ms ticks would
- * send bursts of ten, and the tenth would wait for the nine before it). `send` resolves true for a good
- * answer. Latencies come back sorted (ms).
- */
-export async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<boolean>, { tickMs = 1 }: { tickMs?: number } = {}): Promise<OpenLoopResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = rate * seconds;
-  const started = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let sent = 0, tick = 0; sent < total; tick++) {
-    const wait = started + tick * tickMs - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    // due by the end of this tick (exact for rates that are not a multiple of 100/s too)
-    const due = Math.min(total, Math.round(((tick + 1) * rate * tickMs) / 1000));
-    for (; sent < due; sent++) {
-      const t0 = performance.now();
-      inFlight.push(
-        send(sent).then(
-          (ok) => {
-            latencies.push(performance.now() - t0);
-            if (!ok) errors++;
-          },
-          () => void errors++,
-        ),
-      );
-    }
-  }
-  await Promise.all(inFlight);
-  const achieved = total / ((performance.now() - started) / 1000);
-  latencies.sort((a, b) => a - b);
-  return { latencies, errors, achieved };
 }
 
 /** The p-th percentile (0–100) of ascending `sorted` values (nearest rank); NaN when empty. */

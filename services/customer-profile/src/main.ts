@@ -5,7 +5,7 @@ import { authOptionsFromEnv, PostgresIdempotencyStore, runService, startHttpServ
 import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hearth/messaging';
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
-import { createServicePool } from '@hearth/postgres';
+import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createProfileHttpApp } from './adapters/http';
 import { createDirectoryResponders } from './adapters/nats/directory.responders';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
@@ -40,7 +40,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
 }
 
 async function connectClients(config: ProfileConfig, { ensureStreams }: { ensureStreams: boolean }) {
-  const pool = createServicePool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, min: config.DATABASE_POOL_MIN, idleTimeoutMs: config.DATABASE_POOL_IDLE_TIMEOUT });
+  const pool = createServicePool(servicePoolOptions(config));
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });

@@ -7,7 +7,7 @@ import { connectMessaging, createForwarder, PostgresCheckpointStore } from '@hea
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
 import { PostgresTimerStore } from '@hearth/timers';
-import { createServicePool } from '@hearth/postgres';
+import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createGuestTicketIndex, createTicketGuestsProjection, TICKET_GUEST_COLLECTIONS } from './adapters/erasure';
 import { createTicketsHttpApp, idempotencyErasureHook } from './adapters/http';
 import { startGuestLifecycleConsumer } from './adapters/nats';
@@ -50,7 +50,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
 }
 
 async function connectClients(config: TicketsConfig, logger: Logger, { provision }: { provision: boolean }) {
-  const pool = createServicePool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, min: config.DATABASE_POOL_MIN, idleTimeoutMs: config.DATABASE_POOL_IDLE_TIMEOUT });
+  const pool = createServicePool(servicePoolOptions(config));
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });

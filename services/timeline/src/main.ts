@@ -5,7 +5,7 @@ import { authOptionsFromEnv, runService, startHttpServer, type Stop } from '@hea
 import { connectMessaging } from '@hearth/messaging';
 import { createLogger, type Logger, type Telemetry } from '@hearth/observability';
 import { PostgresDocumentStore } from '@hearth/read-models';
-import { createServicePool } from '@hearth/postgres';
+import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
 import { createIngestHandler, startIngestConsumers } from './adapters/nats';
 import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION, viewOf } from './adapters/read-models';
@@ -39,7 +39,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
 }
 
 async function connectClients(config: TimelineConfig, { provision }: { provision: boolean }) {
-  const pool = createServicePool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, min: config.DATABASE_POOL_MIN, idleTimeoutMs: config.DATABASE_POOL_IDLE_TIMEOUT });
+  const pool = createServicePool(servicePoolOptions(config));
   const schema = config.DATABASE_SCHEMA;
   const events = await PostgresEventStore.connect({ pool, schema });
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.from(config.ENCRYPTION_MASTER_KEY_ID, config.ENCRYPTION_MASTER_KEY) });

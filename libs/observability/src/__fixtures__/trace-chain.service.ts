@@ -27,6 +27,7 @@ import {
   HEARTH_ATTRIBUTES,
   HEARTH_METRICS,
   metricsHandler,
+  setHttpRoute,
   startTelemetry,
   withSpan,
 } from '../index';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     res.json({ ok: true });
   });
   app.post('/touchpoints', async (req, res) => {
+    setHttpRoute('/touchpoints');
     const eventId = randomUUID();
     const stream = `${category}-${randomUUID()}`;
     await withSpan('record touchpoint', { attributes: { [HEARTH_ATTRIBUTES.commandType]: 'RecordTouchpoint', [HEARTH_ATTRIBUTES.streamName]: stream } }, async () => {

@@ -6,8 +6,8 @@
  *    channels, priorities, brands, properties and queues (live channels assigned at once, integration
  *    channels with an Idempotency-Key), BENCH_CONCURRENCY (32) in flight: tickets/s, request p50/p99;
  *    then the time until the background work (forwarder, projections, SLA scheduler) has caught up;
- *  - the unified queue, `GET /v1/tickets`, at a fixed BENCH_RATE (200)/s for BENCH_SECONDS (10), evenly
- *    spaced (BENCH_TICK_MS, 1), after PostgreSQL settled (autovacuum, CHECKPOINT): the
+ *  - the unified queue, `GET /v1/tickets`, at a fixed BENCH_RATE (200)/s for BENCH_SECONDS (10), sent by
+ *    Vegeta (deploy/scripts/vegeta.sh), after PostgreSQL settled (autovacuum, CHECKPOINT): the
  *    filters front-line staff use (queue, status, assignee, unassigned, brand, property + priority,
  *    unfiltered, second pages through the cursor) with chain-wide and brand-scoped tokens: p50/p99 overall
  *    and per filter, CPU per request of the service's processes;
@@ -25,7 +25,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token, type Role } from '@hearth/http';
 import { connectMessaging, deleteDurables } from '@hearth/messaging';
-import { benchHttp, cpuTotal, inParallel, measuringDelay, openLoop, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
+import { benchHttp, constantRate, cpuTotal, inParallel, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -35,7 +35,6 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 32);
 const RATE = env('BENCH_RATE', 200);
 const SECONDS = env('BENCH_SECONDS', 10);
 const METRICS_READS = env('BENCH_METRICS_READS', 50);
-const TICK_MS = env('BENCH_TICK_MS', 1);
 /** BENCH_SERVICE_LOGS=<directory>: the services' JSON logs go to `<directory>/<service>.log` (to look into failures); default: dropped. */
 const SERVICE_LOGS = process.env.BENCH_SERVICE_LOGS;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -329,28 +328,32 @@ async function main(): Promise<void> {
       for (const listing of listings) for (let w = 0; w < 20; w++) await call(tickets.port, 'GET', listing.path(), listing.token); // warm-up (JIT, caches)
       line('PostgreSQL settled (autovacuum done, CHECKPOINT)', `${fmt(await settlePostgres(pool), 1)} s`);
       const byLabel = new Map<string, number[]>(listings.map((l) => [l.label, []]));
+      const targets = Array.from({ length: RATE * SECONDS }, (_, i) => {
+        const listing = listings[i % listings.length]!;
+        return { method: 'GET' as const, path: listing.path(), headers: { authorization: `Bearer ${listing.token}` }, label: listing.label };
+      });
+      const labelOf = new Map(targets.map((t) => [t.path, t.label]));
       let empty = 0;
       const cpuBefore = cpuTotal(tickets.child.pid);
       const started = performance.now();
-      const client = measuringDelay();
-      const server: number[] = [];
-      const result = await openLoop(RATE, SECONDS, async (i) => {
-        const listing = listings[i % listings.length]!;
-        const t0 = performance.now();
-        const res = await call(tickets.port, 'GET', listing.path(), listing.token);
-        if (res.serverMs !== undefined) server.push(res.serverMs);
-        byLabel.get(listing.label)!.push(performance.now() - t0);
-        if (res.status === 200 && res.body.startsWith('{"items":[]')) empty++;
-        return res.status === 200;
-      }, { tickMs: TICK_MS });
-      const clientDelay = client.stop();
+      const result = await constantRate({
+        port: tickets.port,
+        rate: RATE,
+        seconds: SECONDS,
+        targets,
+        bodyBytes: 16,
+        onResult: (path, ms, status, bodyStart) => {
+          byLabel.get(labelOf.get(path)!)?.push(ms);
+          if (status === 200 && bodyStart.startsWith('{"items":[]')) empty++;
+        },
+      });
       const elapsed = (performance.now() - started) / 1000;
       const cpu = cpuTotal(tickets.child.pid) - cpuBefore;
       line(`queue listing GET /v1/tickets p50 / p99 at ${fmt(RATE)}/s`, p50p99(result.latencies), `${fmt(RATE * SECONDS)} requests, limit 50`);
-      line('  in the service (Server-Timing) p50 / p99', p50p99(server.sort((a, b) => a - b)), 'from request to answer, without network and client');
+      line('  in the service (Server-Timing) p50 / p99', p50p99(result.serverMs), 'from request to answer, without network and client');
       console.log(
         `    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors, ${empty} empty pages; ` +
-          `service-tickets processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per request; this process's own event-loop delay p99 ${fmt(clientDelay.p99Ms, 1)} ms, max ${fmt(clientDelay.maxMs, 1)} ms)`,
+          `service-tickets processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per request; load generator (Vegeta) ${fmt((100 * result.loadGeneratorCpu) / elapsed)}% of one core)`,
       );
       for (const [label, latencies] of byLabel) line(`  ${label}`, p50p99(latencies.sort((a, b) => a - b)));
     }

@@ -1,0 +1,73 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { constantRate, vegetaBinary } from './constant-rate';
+
+describe('constantRate (Vegeta)', () => {
+  let server: Server;
+  let port: number;
+  const seen: { method: string; url: string; auth: string | undefined; body: string }[] = [];
+
+  beforeAll(async () => {
+    vegetaBinary(); // built once (~40 s cold) before the first attack
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body });
+        const status = req.url?.startsWith('/missing') ? 404 : 200;
+        res.writeHead(status, { 'content-type': 'application/json', 'server-timing': 'app;dur=0.25' });
+        res.end(JSON.stringify({ items: [{ url: req.url }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  }, 180_000);
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('sends the targets in turn at the rate, with their headers and bodies, and reports every answer', async () => {
+    seen.length = 0;
+    const paths: string[] = [];
+    const result = await constantRate({
+      port,
+      rate: 100,
+      seconds: 1,
+      targets: [
+        { method: 'GET', path: '/guests/a', headers: { authorization: 'Bearer one' } },
+        { method: 'POST', path: '/guests', headers: { authorization: 'Bearer two' }, body: { name: 'Ana' } },
+        { method: 'GET', path: '/missing/b' },
+      ],
+      bodyBytes: 11,
+      ok: (status, bodyStart) => status === 200 && bodyStart === '{"items":[{',
+      onResult: (path) => paths.push(path),
+    });
+
+    expect(result.latencies).toHaveLength(100);
+    expect(result.latencies).toEqual([...result.latencies].sort((a, b) => a - b));
+    expect(result.statuses[200]! + result.statuses[404]!).toBe(100);
+    // every third request is the 404 target: those are the errors
+    expect(result.errors).toBe(result.statuses[404]);
+    expect(result.statuses[404]).toBeGreaterThanOrEqual(33);
+    expect(result.statuses[404]).toBeLessThanOrEqual(34);
+    expect(result.serverMs).toHaveLength(100);
+    expect(new Set(result.serverMs)).toEqual(new Set([0.25]));
+    expect(result.achieved).toBeGreaterThan(80);
+    expect(result.achieved).toBeLessThan(120);
+    expect(new Set(paths)).toEqual(new Set(['/guests/a', '/guests', '/missing/b']));
+
+    expect(seen).toHaveLength(100);
+    expect(seen).toContainEqual({ method: 'GET', url: '/guests/a', auth: 'Bearer one', body: '' });
+    expect(seen).toContainEqual({ method: 'POST', url: '/guests', auth: 'Bearer two', body: '{"name":"Ana"}' });
+  }, 60_000);
+
+  it('counts requests nobody answers as errors with status 0', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const unused = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await constantRate({ port: unused, rate: 20, seconds: 1, targets: [{ method: 'GET', path: '/' }] });
+    expect(result.statuses[0]).toBe(20);
+    expect(result.errors).toBe(20);
+    expect(result.serverMs).toEqual([]);
+  }, 60_000);
+});

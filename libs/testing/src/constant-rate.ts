@@ -1,0 +1,141 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { cpuTotal } from './bench';
+
+/**
+ * Fixed-rate HTTP load from a separate, lean process: Vegeta (a Go constant-rate load tool, built once
+ * into .tools/bin by deploy/scripts/vegeta.sh). Its pacer sends each request on schedule whether or not
+ * earlier ones answered (no coordinated omission) and it measures each from send to last byte, at a
+ * fraction of the CPU a Node.js client needs for the same rate: on a 2-core machine the client's own
+ * scheduling delays and garbage collections otherwise land in every latency it records.
+ */
+
+export type ConstantRateTarget = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; headers?: Record<string, string>; body?: unknown };
+
+export type ConstantRateResult = {
+  /** Client-measured latencies (ms), ascending. */
+  latencies: number[];
+  /** The service's own time per answer (`Server-Timing: app;dur=`), ascending, where it said. */
+  serverMs: number[];
+  /** Answers `ok` rejected plus transport errors (timeouts, refused connections). */
+  errors: number;
+  /** Requests per second actually sent (first to last send). */
+  achieved: number;
+  /** Answers by status code (0: no answer). */
+  statuses: Record<number, number>;
+  /** CPU seconds Vegeta itself used (sampled from /proc; NaN without it). */
+  loadGeneratorCpu: number;
+};
+
+const repoRoot = join(__dirname, '..', '..', '..');
+
+let binary: string | undefined;
+
+/** Vegeta's path: VEGETA_BIN, else built (once) by deploy/scripts/vegeta.sh. */
+export function vegetaBinary(): string {
+  if (binary) return binary;
+  if (process.env.VEGETA_BIN) return (binary = process.env.VEGETA_BIN);
+  const built = spawnSync('bash', [join(repoRoot, 'deploy', 'scripts', 'vegeta.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const path = built.stdout.trim().split('\n').at(-1);
+  if (built.status !== 0 || !path) throw new Error(`could not build Vegeta (deploy/scripts/vegeta.sh exited with ${built.status})`);
+  return (binary = path);
+}
+
+const run = (command: string, args: readonly string[], onPid?: (pid: number) => void): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (child.pid !== undefined) onPid?.(child.pid);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args[0]} exited with ${code}: ${stderr.slice(0, 500)}`))));
+  });
+
+type VegetaResult = { code: number; latency: number; timestamp: string; url: string; error: string; body?: string | null; headers?: Record<string, string[]> | null };
+
+/**
+ * Sends `rate` requests per second for `seconds` to 127.0.0.1:`port`, cycling through `targets` (give
+ * at least rate × seconds of them for all-different requests). `ok(status, bodyStart)` decides which
+ * answers count as good (default: 2xx); `bodyStart` holds the first `bodyBytes` (default 0) of the body.
+ */
+export async function constantRate(options: {
+  port: number;
+  rate: number;
+  seconds: number;
+  targets: readonly ConstantRateTarget[];
+  ok?: (status: number, bodyStart: string) => boolean;
+  bodyBytes?: number;
+  /** Called for every answer: the request's path, its latency (ms), status and first `bodyBytes` of the body. */
+  onResult?: (path: string, ms: number, status: number, bodyStart: string) => void;
+}): Promise<ConstantRateResult> {
+  const vegeta = vegetaBinary();
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-vegeta-'));
+  try {
+    const origin = `http://127.0.0.1:${options.port}`;
+    const targetsFile = join(dir, 'targets.jsonl');
+    writeFileSync(
+      targetsFile,
+      options.targets
+        .map((t) =>
+          JSON.stringify({
+            method: t.method,
+            url: `${origin}${t.path}`,
+            header: Object.fromEntries(Object.entries({ ...t.headers, ...(t.body === undefined ? {} : { 'content-type': 'application/json' }) }).map(([k, v]) => [k, [v]])),
+            ...(t.body === undefined ? {} : { body: Buffer.from(JSON.stringify(t.body)).toString('base64') }),
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const resultsFile = join(dir, 'results.bin');
+    let pid: number | undefined;
+    let cpu = Number.NaN;
+    const sampler = setInterval(() => {
+      const now = cpuTotal(pid);
+      if (!Number.isNaN(now)) cpu = now;
+    }, 250);
+    try {
+      await run(
+        vegeta,
+        ['attack', `-targets=${targetsFile}`, '-format=json', `-rate=${options.rate}/1s`, `-duration=${options.seconds}s`, `-max-body=${options.bodyBytes ?? 0}`, '-timeout=30s', '-redirects=-1', `-output=${resultsFile}`],
+        (p) => (pid = p),
+      );
+    } finally {
+      clearInterval(sampler);
+    }
+    const encoded = join(dir, 'results.jsonl');
+    await run(vegeta, ['encode', '-to=json', `-output=${encoded}`, resultsFile]);
+
+    const ok = options.ok ?? ((status: number) => status >= 200 && status < 300);
+    const latencies: number[] = [];
+    const serverMs: number[] = [];
+    const statuses: Record<number, number> = {};
+    let errors = 0;
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for await (const line of createInterface({ input: createReadStream(encoded), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      const r = JSON.parse(line) as VegetaResult;
+      const sent = Date.parse(r.timestamp);
+      first = Math.min(first, sent);
+      last = Math.max(last, sent);
+      const ms = r.latency / 1e6;
+      const bodyStart = r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '';
+      latencies.push(ms);
+      statuses[r.code] = (statuses[r.code] ?? 0) + 1;
+      if (r.code === 0 || !ok(r.code, bodyStart)) errors++;
+      options.onResult?.(r.url.slice(origin.length), ms, r.code, bodyStart);
+      const timing = r.headers?.['Server-Timing']?.[0];
+      const match = timing ? /app;dur=([\d.]+)/.exec(timing) : null;
+      if (match) serverMs.push(Number(match[1]));
+    }
+    latencies.sort((a, b) => a - b);
+    serverMs.sort((a, b) => a - b);
+    const achieved = latencies.length > 1 && last > first ? ((latencies.length - 1) * 1000) / (last - first) : Number.NaN;
+    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu: cpu };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
