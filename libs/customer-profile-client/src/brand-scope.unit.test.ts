@@ -60,4 +60,56 @@ describe('tenant directory cache', () => {
     await cache.get('t1');
     expect(calls).toBe(3);
   });
+
+  it('serves a stale directory while one request fetches the next, up to maxStaleMs', async () => {
+    let clock = 0;
+    const answers: Array<(d: typeof directory) => void> = [];
+    const cache = createTenantDirectoryCache({ tenantDirectory: () => new Promise((resolve) => answers.push(resolve)) }, { ttlMs: 5_000, maxStaleMs: 30_000, now: () => clock });
+    const first = cache.get('t1');
+    answers[0]!(directory);
+    expect(await first).toBe(directory);
+
+    clock = 6_000; // stale: answered at once with the old directory, one refresh asked
+    expect(await cache.get('t1')).toBe(directory);
+    expect(await cache.get('t1')).toBe(directory);
+    expect(answers).toHaveLength(2);
+    const renamed = { ...directory, brands: directory.brands.map((b) => ({ ...b, name: `${b.name} (new)` })) };
+    answers[1]!(renamed);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('t1')).toBe(renamed); // the refresh replaced it
+    expect(answers).toHaveLength(2);
+
+    clock = 6_000 + 30_000; // older than maxStaleMs: reads wait for a fresh one
+    let settled = false;
+    const waiting = cache.get('t1').then((d) => ((settled = true), d));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    answers[2]!(directory);
+    expect(await waiting).toBe(directory);
+  });
+
+  it('keeps serving the stale directory when a refresh fails, and tries again on the next read', async () => {
+    let clock = 0;
+    let calls = 0;
+    let fail = false;
+    const cache = createTenantDirectoryCache(
+      {
+        tenantDirectory: async () => {
+          calls++;
+          if (fail) throw new Error('down');
+          return directory;
+        },
+      },
+      { ttlMs: 5_000, maxStaleMs: 30_000, now: () => clock },
+    );
+    await cache.get('t1');
+    fail = true;
+    clock = 10_000;
+    expect(await cache.get('t1')).toBe(directory);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('t1')).toBe(directory);
+    expect(calls).toBe(3); // the failed refresh was not remembered: the second stale read asked again
+    clock = 40_000; // past maxStaleMs with customer-profile still down: the read fails
+    await expect(cache.get('t1')).rejects.toThrow('down');
+  });
 });

@@ -4,7 +4,7 @@ export type ServicePoolOptions = {
   connectionString: string;
   /** Most connections of this process (its share of `DATABASE_POOL_SIZE`, see `servicePoolOptions`). */
   max: number;
-  /** Connections kept open when idle (`DATABASE_POOL_MIN`, default 2). */
+  /** Connections opened at once and kept open when idle (`DATABASE_POOL_MIN`, default 2). */
   min?: number;
   /** Idle connections above `min` close after this long (`DATABASE_POOL_IDLE_TIMEOUT`, default 60 s). */
   idleTimeoutMs?: number;
@@ -16,14 +16,33 @@ export type ServicePoolOptions = {
  * first statements are planned on cold caches, tens of milliseconds that show up as latency spikes.
  * Keeping `min` warm connections and a longer idle timeout removes that churn, while `max` still bounds
  * what one process may hold (mind PostgreSQL's `max_connections` across processes and HTTP workers).
+ * The `min` connections are opened right away (pg would open them one by one as the first burst of
+ * requests needs them, each request waiting for a backend start); a failure there is left to the
+ * first query, which reports it.
  */
 export function createServicePool(options: ServicePoolOptions): pg.Pool {
-  return new pg.Pool({
+  const min = Math.min(options.min ?? 2, options.max);
+  const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max,
-    min: Math.min(options.min ?? 2, options.max),
+    min,
     idleTimeoutMillis: options.idleTimeoutMs ?? 60_000,
   });
+  void openConnections(pool, min);
+  return pool;
+}
+
+/** Opens `count` connections of `pool` (each answers one query) and returns them to it, idle. */
+async function openConnections(pool: pg.Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect().catch(() => undefined)));
+  await Promise.all(clients.map((client) => client?.query('SELECT 1').catch(() => undefined)));
+  for (const client of clients) {
+    try {
+      client?.release();
+    } catch {
+      // the pool was ended meanwhile
+    }
+  }
 }
 
 /** The pool settings of a service's configuration (`serviceConfigShape` in @hearth/config). */

@@ -54,6 +54,8 @@ describe('constantRate (Vegeta)', () => {
     expect(result.achieved).toBeGreaterThan(80);
     expect(result.achieved).toBeLessThan(120);
     expect(new Set(paths)).toEqual(new Set(['/guests/a', '/guests', '/missing/b']));
+    expect(result.p99BySecond).toHaveLength(1); // all sent within the one second
+    expect(result.p99BySecond[0]).toBeLessThanOrEqual(result.latencies.at(-1)!);
 
     expect(seen).toHaveLength(100);
     expect(seen).toContainEqual({ method: 'GET', url: '/guests/a', auth: 'Bearer one', body: '' });

@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cpuTotal } from './bench';
+import { cpuTotal, percentile } from './bench';
 
 /**
  * Fixed-rate HTTP load from a separate, lean process: Vegeta (a Go constant-rate load tool, built once
@@ -28,6 +28,8 @@ export type ConstantRateResult = {
   statuses: Record<number, number>;
   /** CPU seconds Vegeta itself used (sampled from /proc; NaN without it). */
   loadGeneratorCpu: number;
+  /** p99 (ms) of the requests sent in each second of the run: whether slow answers cluster (a stall) or spread. */
+  p99BySecond: number[];
 };
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -115,6 +117,7 @@ export async function constantRate(options: {
     let errors = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
+    const bySecond: { sent: number; ms: number }[] = [];
     for await (const line of createInterface({ input: createReadStream(encoded), crlfDelay: Infinity })) {
       if (line === '') continue;
       const r = JSON.parse(line) as VegetaResult;
@@ -124,6 +127,7 @@ export async function constantRate(options: {
       const ms = r.latency / 1e6;
       const bodyStart = r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '';
       latencies.push(ms);
+      bySecond.push({ sent, ms });
       statuses[r.code] = (statuses[r.code] ?? 0) + 1;
       if (r.code === 0 || !ok(r.code, bodyStart)) errors++;
       options.onResult?.(r.url.slice(origin.length), ms, r.code, bodyStart);
@@ -134,7 +138,10 @@ export async function constantRate(options: {
     latencies.sort((a, b) => a - b);
     serverMs.sort((a, b) => a - b);
     const achieved = latencies.length > 1 && last > first ? ((latencies.length - 1) * 1000) / (last - first) : Number.NaN;
-    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu: cpu };
+    const seconds: number[][] = [];
+    for (const { sent, ms } of bySecond) (seconds[Math.floor((sent - first) / 1000)] ??= []).push(ms);
+    const p99BySecond = Array.from(seconds, (values = []) => percentile(values.sort((a, b) => a - b), 99));
+    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu: cpu, p99BySecond };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

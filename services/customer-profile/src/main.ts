@@ -100,6 +100,7 @@ async function startBackgroundWork({ pool, events, store, idempotencyStore, read
 async function serveRequests({ pool, store, idempotencyStore, readModels, messaging }: Clients, config: ProfileConfig, telemetry: Telemetry, logger: Logger): Promise<Stop[]> {
   const ctx = createProfileContext({
     store,
+    prefetchGuestKey: (guestId) => store.prefetchKeys([guestId]),
     destroyGuestKey: (guestId) => store.erase(guestId),
     identityPepper: config.IDENTITY_PEPPER,
     // the projection purges on GuestErased too; the hook makes search forget the guest before it catches up

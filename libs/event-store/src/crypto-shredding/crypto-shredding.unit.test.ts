@@ -149,6 +149,33 @@ describe('CryptoShreddingEventStore', () => {
     jest.restoreAllMocks();
   });
 
+  it('prefetchKeys starts the key lookup before the read, and the read uses that lookup instead of its own', async () => {
+    await store.appendToStream('guest-g1', [registered('g1')]);
+    const reader = new CryptoShreddingEventStore(inner, { keys, personalData });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const getKey = jest.spyOn(keys, 'getKey').mockImplementation(async (subject) => {
+      await gate;
+      return MemorySubjectKeyStore.prototype.getKey.call(keys, subject);
+    });
+    reader.prefetchKeys(['g1']);
+    expect(getKey).toHaveBeenCalledTimes(1); // asked at once, before any stream was read
+    const read = reader.readStream('guest-g1');
+    release();
+    expect((await read)[0]!.data).toEqual(registered('g1').data);
+    expect(getKey).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed prefetch is neither thrown nor remembered: the read looks the key up again', async () => {
+    await store.appendToStream('guest-g1', [registered('g1')]);
+    const reader = new CryptoShreddingEventStore(inner, { keys, personalData });
+    const getKey = jest.spyOn(keys, 'getKey').mockRejectedValueOnce(new Error('connection lost'));
+    reader.prefetchKeys(['g1']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await reader.readStream('guest-g1'))[0]!.data).toEqual(registered('g1').data);
+    expect(getKey).toHaveBeenCalledTimes(2);
+  });
+
   it('does not remember a failed key lookup', async () => {
     await store.appendToStream('guest-g1', [registered('g1')]);
     const reader = new CryptoShreddingEventStore(inner, { keys, personalData });

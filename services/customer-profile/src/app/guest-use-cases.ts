@@ -9,9 +9,15 @@ import { guestStream, identityStream, mergeProposalStream, metadataOf, type Call
 
 export type LoadedGuest = { state: GuestState; version: number };
 
+/** A guest's stream folded to its state, its data key fetched alongside the stream (not after it). */
+export function readGuest(ctx: ProfileContext, guestId: string) {
+  ctx.prefetchGuestKey?.(guestId);
+  return aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+}
+
 /** Loads a guest of the caller's tenant. A guest of another tenant is "not found", never revealed. */
 export async function loadGuest(ctx: ProfileContext, caller: Caller, guestId: string): Promise<LoadedGuest> {
-  const { state, streamVersion } = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+  const { state, streamVersion } = await readGuest(ctx, guestId);
   requireGuestOfTenant(caller, guestId)(state, streamVersion);
   return { state, version: streamVersion! };
 }
@@ -24,6 +30,7 @@ const requireGuestOfTenant = (caller: Caller, guestId: string) => (state: GuestS
 };
 
 async function runGuestCommand(ctx: ProfileContext, caller: Caller, guestId: string, command: GuestCommand, expectedVersion?: number) {
+  if (command.type !== 'RegisterGuest') ctx.prefetchGuestKey?.(guestId);
   const result = await handleCommand(ctx.store, guestDecider, guestStream(guestId), command, {
     metadata: metadataOf(ctx, caller, { guestId }),
     // the tenant check runs on the state handleCommand reads anyway (one read per write, not two)
@@ -44,7 +51,7 @@ async function claimIdentity(ctx: ProfileContext, caller: Caller, identity: Iden
     await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ClaimIdentity', guestId }, { metadata });
   } catch (error) {
     if (!(error instanceof IdentityTakenError)) throw error;
-    const holder = await aggregateStream(ctx.store, guestStream(error.ownerId), guestDecider);
+    const holder = await readGuest(ctx, error.ownerId);
     const stillHeld = holder.state.status !== 'erased' && holder.state.identities.some((i) => identityKey(i) === identityKey(identity));
     if (stillHeld) throw error;
     await handleCommand(ctx.store, identityClaimDecider, stream, { type: 'ReleaseIdentity', guestId: error.ownerId }, { metadata });
@@ -75,7 +82,7 @@ export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity:
       ctx.claimOwners.delete(claim);
       return undefined;
     }
-    current = await aggregateStream(ctx.store, guestStream(ownerId), guestDecider);
+    current = await readGuest(ctx, ownerId);
     const holds = current.state.tenantId === caller.tenantId && current.state.identities.some((i) => identityKey(i) === key);
     if (holds) break;
     ctx.claimOwners.delete(claim);
@@ -89,7 +96,7 @@ export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity:
   while (current.state.status === 'merged' && current.state.mergedInto && !seen.has(current.state.mergedInto.survivorId) && seen.size < 16) {
     const next: string = current.state.mergedInto.survivorId;
     seen.add(next);
-    current = await aggregateStream(ctx.store, guestStream(next), guestDecider);
+    current = await readGuest(ctx, next);
   }
   if (current.state.status !== 'active' || current.streamVersion === undefined) return undefined;
   return { state: current.state, version: current.streamVersion };
@@ -130,7 +137,7 @@ export async function registerGuest(ctx: ProfileContext, caller: Caller, input: 
     return { state: result.state, version: result.version };
   } catch (error) {
     // give back what this attempt claimed, unless the guest already holds it (an idempotent repeat)
-    const existing = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+    const existing = await readGuest(ctx, guestId);
     if (existing.state.status === 'none') for (const identity of claimed) await releaseIdentity(ctx, caller, identity, guestId);
     throw error;
   }
@@ -146,7 +153,7 @@ export async function addIdentity(ctx: ProfileContext, caller: Caller, guestId: 
   try {
     return await runGuestCommand(ctx, caller, guestId, { type: 'AddIdentity', identity }, expectedVersion);
   } catch (error) {
-    const now = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+    const now = await readGuest(ctx, guestId);
     if (!now.state.identities.some((i) => identityKey(i) === identityKey(identity))) await releaseIdentity(ctx, caller, identity, guestId);
     throw error;
   }

@@ -18,6 +18,11 @@ export type Caller = {
 export type ProfileContext = {
   /** The service's event store, with personal fields crypto-shredded (see GUEST_PERSONAL_DATA). */
   store: EventStore;
+  /**
+   * Starts loading a guest's data key while its stream is read (CryptoShreddingEventStore.prefetchKeys):
+   * a guest read then costs one database round trip, not a stream read followed by a key read.
+   */
+  prefetchGuestKey?: (guestId: string) => void;
   /** Destroys a guest's data key (crypto-shredding). */
   destroyGuestKey: (guestId: string) => Promise<void>;
   /** Pepper for identity-claim stream names: they must not reveal the identifier they guard. */

@@ -292,6 +292,7 @@ async function main(): Promise<void> {
       line(`guest view read p50 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 50)));
       line(`guest view read p99 at ${fmt(RATE)}/s`, ms(pct(result.latencies, 99)), 'target < 10 ms');
       line(`  in the service (Server-Timing) p50 / p99`, `${fmt(pct(result.serverMs, 50), 2)} / ${fmt(pct(result.serverMs, 99), 2)} ms`, 'from request to answer, without network and client');
+      line('  p99 of each second', result.p99BySecond.map((v) => fmt(v, 1)).join(' '));
       console.log(`    (achieved ${fmt(result.achieved)} req/s, max ${fmt(result.latencies.at(-1) ?? NaN, 1)} ms, ${result.errors} errors; timeline processes ${fmt((100 * cpu) / elapsed)}% of one core, ${fmt((cpu * 1e6) / (RATE * SECONDS))} µs CPU per read; load generator (Vegeta) ${fmt((100 * result.loadGeneratorCpu) / elapsed)}% of one core)`);
     }
 

@@ -8,12 +8,11 @@ import {
   type TenantDirectory,
   type TenantDirectoryRequest,
 } from '@hearth/contracts';
-import { aggregateStream } from '@hearth/event-store';
 import type { Messaging, Responder } from '@hearth/messaging';
 import { guestSummaryOf, tenantDirectoryOf } from '../../app/guest-summary';
-import { guestStream, type ProfileContext } from '../../app/profile-context';
+import { readGuest } from '../../app/guest-use-cases';
+import type { ProfileContext } from '../../app/profile-context';
 import { loadTenant } from '../../app/tenant-use-cases';
-import { guestDecider } from '../../domain/guest.decider';
 
 export type DirectoryResponderOptions = {
   /** Subject overrides, for tests that must not meet a running service on the real subjects. */
@@ -32,7 +31,7 @@ export function createDirectoryResponders(messaging: Messaging, ctx: ProfileCont
     queue: 'customer-profile',
     requestSchema: guestSummaryRequestSchema,
     handle: async ({ tenantId, guestId }) => {
-      const { state, streamVersion } = await aggregateStream(ctx.store, guestStream(guestId), guestDecider);
+      const { state, streamVersion } = await readGuest(ctx, guestId);
       if (state.status === 'none' || state.tenantId !== tenantId || streamVersion === undefined) return { found: false };
       return { found: true, guest: guestSummaryOf(state, streamVersion) };
     },
