@@ -1,6 +1,5 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createContextKey, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 
 /** W3C trace context as it travels in HTTP headers, NATS headers and event metadata. */
 export type TraceHeaders = { traceparent?: string; tracestate?: string };
@@ -39,9 +38,16 @@ export function currentTraceHeaders(ctx: Context = context.active()): TraceHeade
  * request, a fifth of a cached guest-view read); plain Express apps call it in their handlers.
  */
 export function setHttpRoute(route: string, ctx: Context = context.active()): void {
-  const rpc = getRPCMetadata(ctx);
-  if (rpc?.type === RPCType.HTTP) rpc.route = route;
+  const rpc = ctx.getValue(RPC_METADATA_KEY) as { type?: unknown; route?: string } | undefined;
+  if (rpc?.type === 'http') rpc.route = route;
 }
+
+/**
+ * Where the http instrumentation keeps a request's route (@opentelemetry/core's `getRPCMetadata`; the
+ * key is a registered symbol, so it is the same key): not imported from core, which would load ~0.2 s
+ * of SDK code into every lib that only propagates context. The trace-chain tests check the span names.
+ */
+const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
 
 /** A context whose parent is the trace described by `headers` (the active context when there are none). */
 export function contextFromTraceHeaders(headers: TraceHeaders | undefined, base: Context = context.active()): Context {

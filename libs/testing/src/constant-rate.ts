@@ -70,6 +70,13 @@ export async function constantRate(options: {
   targets: readonly ConstantRateTarget[];
   ok?: (status: number, bodyStart: string) => boolean;
   bodyBytes?: number;
+  /**
+   * Most connections Vegeta opens to the service (default 64), as a load balancer or gateway pools them.
+   * Without a bound, every request that finds all connections busy opens another one, and a service that
+   * falls behind gets hundreds of new connections to accept on top of its backlog. A request waiting for
+   * a free connection counts that wait in its latency.
+   */
+  maxConnections?: number;
   /** Called for every answer: the request's path, its latency (ms), status and first `bodyBytes` of the body. */
   onResult?: (path: string, ms: number, status: number, bodyStart: string) => void;
 }): Promise<ConstantRateResult> {
@@ -101,7 +108,7 @@ export async function constantRate(options: {
     try {
       await run(
         vegeta,
-        ['attack', `-targets=${targetsFile}`, '-format=json', `-rate=${options.rate}/1s`, `-duration=${options.seconds}s`, `-max-body=${options.bodyBytes ?? 0}`, '-timeout=30s', '-redirects=-1', `-output=${resultsFile}`],
+        ['attack', `-targets=${targetsFile}`, '-format=json', `-rate=${options.rate}/1s`, `-duration=${options.seconds}s`, `-max-body=${options.bodyBytes ?? 0}`, '-timeout=30s', '-redirects=-1', `-max-connections=${options.maxConnections ?? 64}`, `-output=${resultsFile}`],
         (p) => (pid = p),
       );
     } finally {
