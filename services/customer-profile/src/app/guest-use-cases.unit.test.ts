@@ -16,6 +16,7 @@ import {
   unmergeGuests,
   updateProfile,
 } from './guest-use-cases';
+import { configureTenant, loadTenant } from './tenant-use-cases';
 import { createProfileContext, identityStream, mergeProposalStream, type Caller, type ProfileContext } from './profile-context';
 
 const email = (value: string) => ({ type: 'email' as const, value });
@@ -40,6 +41,21 @@ describe('customer-profile use cases', () => {
       newId: () => `id-${++ids}`,
       now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, ++clock)).toISOString(),
     });
+  });
+
+  it('shares one read of the tenant among the requests that find its cached configuration expired, and drops a failed one', async () => {
+    await configureTenant(ctx, caller, { type: 'AddBrand', brand: { brandId: 'hotels', name: 'Hotels', sharing: 'shared' } });
+    const reads = jest.spyOn(inner, 'readStream');
+    const loads = await Promise.all([loadTenant(ctx, 't1'), loadTenant(ctx, 't1'), loadTenant(ctx, 't1')]);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(loads.map((l) => Object.keys(l.state.brands))).toEqual([['hotels'], ['hotels'], ['hotels']]);
+    expect(loads[1]).toBe(loads[0]);
+
+    reads.mockRejectedValueOnce(new Error('connection lost'));
+    await expect(loadTenant(ctx, 't1', { fresh: true })).rejects.toThrow('connection lost');
+    expect(Object.keys((await loadTenant(ctx, 't1')).state.brands)).toEqual(['hotels']); // read again, not the failure
+    expect(reads).toHaveBeenCalledTimes(3);
+    reads.mockRestore();
   });
 
   it('registers a guest and finds it by any of its identifiers', async () => {

@@ -39,7 +39,7 @@ export type ProfileContext = {
    * long (default 1 s). Changes made through this instance apply at once; others' within the TTL.
    */
   tenantCacheMs: number;
-  /** The cache itself (per context). */
+  /** The cache itself (per context): each entry holds the read (a promise), so concurrent misses share it. */
   tenantCache: Map<string, { at: number; value: unknown }>;
   /** Last known holder of each identity claim (lookups skip the claim read when the holder still holds it). */
   claimOwners: ClaimOwnerCache;

@@ -4,14 +4,19 @@ import { metadataOf, tenantStream, type Caller, type ProfileContext } from './pr
 
 type LoadedTenant = { state: TenantState; version: number | undefined };
 
-/** The tenant's configuration, from a short-lived cache (see `ProfileContext.tenantCacheMs`). */
-export async function loadTenant(ctx: ProfileContext, tenantId: string, options: { fresh?: boolean } = {}): Promise<LoadedTenant> {
+/**
+ * The tenant's configuration, from a short-lived cache (see `ProfileContext.tenantCacheMs`). The cache
+ * holds the read itself, so the requests that find the entry expired share one read of the tenant's
+ * stream instead of each starting its own; a failed read is not kept.
+ */
+export function loadTenant(ctx: ProfileContext, tenantId: string, options: { fresh?: boolean } = {}): Promise<LoadedTenant> {
   const cached = ctx.tenantCache.get(tenantId);
-  if (!options.fresh && cached && Date.now() - cached.at < ctx.tenantCacheMs) return cached.value as LoadedTenant;
-  const { state, streamVersion } = await aggregateStream(ctx.store, tenantStream(tenantId), tenantDecider);
-  const loaded = { state, version: streamVersion };
-  ctx.tenantCache.set(tenantId, { at: Date.now(), value: loaded });
-  return loaded;
+  if (!options.fresh && cached && Date.now() - cached.at < ctx.tenantCacheMs) return cached.value as Promise<LoadedTenant>;
+  const value = aggregateStream(ctx.store, tenantStream(tenantId), tenantDecider).then(({ state, streamVersion }): LoadedTenant => ({ state, version: streamVersion }));
+  const entry = { at: Date.now(), value };
+  ctx.tenantCache.set(tenantId, entry);
+  value.catch(() => ctx.tenantCache.get(tenantId) === entry && ctx.tenantCache.delete(tenantId));
+  return value;
 }
 
 /** Runs a tenant-configuration command (brands, properties, data sharing, attribute registry) for the caller's tenant. */

@@ -22,13 +22,17 @@ export interface CachedDocumentReader<T> {
  * another (or this) process announces them (see `changeFeed` of `PostgresDocumentStore.connect`); a read
  * that a change overtook is not cached; while the listener is not connected nothing is cached or served
  * from the cache. Absent documents are not cached (their creation would not be missed, but there is
- * little to gain).
+ * little to gain). Concurrent misses of one document share one read (a burst of reads of a guest
+ * whose view just changed makes one query, not one each), unless a change was announced since that
+ * read began.
  */
 export function createCachedReader<D extends BaseDocument, T>(store: DocumentStore, listener: DocumentChangeListener, collection: Collection<D>, options: CachedReaderOptions<D, T>): CachedDocumentReader<T> {
   const maxEntries = options.maxEntries ?? 10_000;
   const entries = new Map<string, T>();
   /** Reads in flight per key: a change that arrives meanwhile marks them stale. */
   const inFlight = new Map<string, Set<{ stale: boolean }>>();
+  /** The read of each key that later misses may join. */
+  const shared = new Map<string, { token: { stale: boolean }; value: Promise<T | undefined> }>();
   let hits = 0;
   let misses = 0;
   const keyOf = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
@@ -65,23 +69,32 @@ export function createCachedReader<D extends BaseDocument, T>(store: DocumentSto
         }
       }
       misses++;
+      const running = shared.get(key);
+      if (running && !running.token.stale) return running.value;
       const token = { stale: !live };
       const tokens = inFlight.get(key) ?? new Set();
       tokens.add(token);
       inFlight.set(key, tokens);
-      try {
-        const doc = await store.forTenant(tenantId).get(collection, id);
-        if (doc === undefined) return undefined;
-        const value = options.map(doc);
-        if (!token.stale && listener.live()) {
-          entries.set(key, value);
-          if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      // `let`: a synchronous throw in the read runs the finally below before the assignment
+      let value: Promise<T | undefined> | undefined = undefined;
+      value = (async () => {
+        try {
+          const doc = await store.forTenant(tenantId).get(collection, id);
+          if (doc === undefined) return undefined;
+          const mapped = options.map(doc);
+          if (!token.stale && listener.live()) {
+            entries.set(key, mapped);
+            if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+          }
+          return mapped;
+        } finally {
+          tokens.delete(token);
+          if (tokens.size === 0) inFlight.delete(key);
+          if (shared.get(key)?.value === value) shared.delete(key);
         }
-        return value;
-      } finally {
-        tokens.delete(token);
-        if (tokens.size === 0) inFlight.delete(key);
-      }
+      })();
+      shared.set(key, { token, value });
+      return value;
     },
     stats: () => ({ hits, misses, size: entries.size }),
     close: () => {
