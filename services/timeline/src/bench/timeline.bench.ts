@@ -73,6 +73,8 @@ function startService(name: 'customer-profile' | 'timeline', extraEnv: Record<st
     schema: `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`,
     // BENCH_SERVICE_NODE_ARGS: extra Node flags for the timeline only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
     nodeArgs: name === 'timeline' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [],
+    // BENCH_SERVICE_LOGS=<directory>: the services' stdout (JSON logs, or --trace-gc lines) goes to `<directory>/<service>.log`
+    ...(process.env.BENCH_SERVICE_LOGS ? { logsDir: process.env.BENCH_SERVICE_LOGS } : {}),
     // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
     env: { NODE_ENV: 'production', JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
   });
