@@ -1,4 +1,5 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
+import { connectMessaging } from './messaging';
 
 /**
  * Deletes every durable consumer whose name starts with `prefix`, on every stream, and says how many.
@@ -14,4 +15,14 @@ export async function deleteDurables(manager: JetStreamManager, prefix: string):
     }
   }
   return deleted;
+}
+
+/** `deleteDurables` over a connection of its own to `servers` (a bench or test stack cleaning up after itself). */
+export async function deleteDurablesAt(servers: string, prefix: string): Promise<number> {
+  const messaging = await connectMessaging({ servers, name: 'durables-cleanup' });
+  try {
+    return await deleteDurables(messaging.manager, prefix);
+  } finally {
+    await messaging.close();
+  }
 }

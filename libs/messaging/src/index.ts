@@ -57,4 +57,4 @@ export { PostgresCheckpointStore } from './forwarder/postgres-checkpoint-store';
 export type { PostgresCheckpointStoreOptions } from './forwarder/postgres-checkpoint-store';
 export { createForwarder, envelopeFieldsOf, integrationEventId } from './forwarder/forwarder';
 export type { Forwarder, ForwarderOptions, ForwarderStatus, IntegrationEventDraft } from './forwarder/forwarder';
-export { deleteDurables } from './durables';
+export { deleteDurables, deleteDurablesAt } from './durables';

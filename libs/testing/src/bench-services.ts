@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -78,28 +79,46 @@ export function freePort(): Promise<number> {
 export type BenchService = { name: string; port: number; schema: string; child: ChildProcess };
 
 /**
- * Starts `services/<name>/dist/index.js` as a child process on a free port and the given schema, and
- * waits until `/readyz` answers 200 (at most a minute). stdout goes to `<logsDir>/<name>.log` when given.
+ * What benches run services with: production settings (NODE_ENV=production: replies are not re-validated
+ * against their schemas), no telemetry export, quiet logs. A service's own `env` comes on top.
+ */
+export const BENCH_SERVICE_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  OTEL_METRICS_EXPORTER: 'none',
+  OTEL_TRACES_EXPORTER: 'none',
+  OTEL_LOGS_EXPORTER: 'none',
+  LOG_LEVEL: 'warn',
+};
+
+/**
+ * Starts `services/<name>/dist/index.js` as a child process on a free port with `BENCH_SERVICE_ENV` and
+ * `env`, on `schema` (default: a new `bench_<name>_<random>`), and waits until `/readyz` answers 200 (at
+ * most a minute). `profiled`: the service the bench is about, which gets BENCH_SERVICE_NODE_ARGS (extra
+ * Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or `--trace-gc`). stdout goes to
+ * `<logsDir>/<name>.log` (default: BENCH_SERVICE_LOGS), else it is dropped.
  */
 export async function startBenchService(options: {
   name: string;
   repoRoot: string;
-  schema: string;
+  schema?: string;
   env: Record<string, string>;
-  nodeArgs?: readonly string[];
+  profiled?: boolean;
   logsDir?: string;
   http: BenchHttp;
 }): Promise<BenchService> {
+  const schema = options.schema ?? `bench_${options.name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  const logsDir = options.logsDir ?? process.env.BENCH_SERVICE_LOGS;
+  const nodeArgs = options.profiled ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(options.repoRoot, 'services', options.name, 'dist', 'index.js')], {
-    env: { ...process.env, PORT: String(port), DATABASE_SCHEMA: options.schema, ...options.env },
-    stdio: ['ignore', options.logsDir ? 'pipe' : 'ignore', 'inherit'],
+  const child = spawn(process.execPath, [...nodeArgs, join(options.repoRoot, 'services', options.name, 'dist', 'index.js')], {
+    env: { ...process.env, ...BENCH_SERVICE_ENV, PORT: String(port), DATABASE_SCHEMA: schema, ...options.env },
+    stdio: ['ignore', logsDir ? 'pipe' : 'ignore', 'inherit'],
   });
-  if (options.logsDir) {
-    mkdirSync(options.logsDir, { recursive: true });
-    child.stdout?.pipe(createWriteStream(join(options.logsDir, `${options.name}.log`)));
+  if (logsDir) {
+    mkdirSync(logsDir, { recursive: true });
+    child.stdout?.pipe(createWriteStream(join(logsDir, `${options.name}.log`)));
   }
-  const service = { name: options.name, port, schema: options.schema, child };
+  const service = { name: options.name, port, schema, child };
   for (let i = 0; ; i++) {
     const ready = await options.http.call(port, 'GET', '/readyz', '').catch(() => undefined);
     if (ready?.status === 200) return service;

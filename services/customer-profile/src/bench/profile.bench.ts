@@ -6,12 +6,11 @@
  * BENCH_ROUNDS (2) lookup rounds: the first meets cold caches. BENCH_KEEP_SCHEMA=1 keeps the loaded schema;
  * BENCH_SCHEMA=<name> reuses it (no load). A script, not a test: it prints figures and asserts nothing.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
-import { benchHttp, constantRate, percentile as pct, processTreeCpu, settle, settlePostgres } from '@hearth/testing';
+import { benchHttp, constantRate, percentile as pct, processTreeCpu, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 100_000);
@@ -20,11 +19,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Production settings need a secret of their own (the development default is for NODE_ENV=development only). */
 const JWT_SECRET = 'bench-only-secret-with-at-least-32-characters';
-const PORT = 4300 + Math.floor(Math.random() * 600);
 // the service's own setting; the benchmark gives it one HTTP worker per core unless told otherwise
 const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
 const http = benchHttp({ maxSockets: 64 });
-const call = (method: string, path: string, token: string, body?: unknown) => http.call(PORT, method, path, token, body, { 'x-brand-id': 'hotels' });
+const repoRoot = join(__dirname, '..', '..', '..', '..');
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const email = (i: number) => `guest${i}@bench.example`;
@@ -33,21 +31,13 @@ async function main(): Promise<void> {
   // BENCH_SCHEMA reuses a schema a run kept (BENCH_KEEP_SCHEMA=1): the load is skipped when it holds the guests
   const schema = process.env.BENCH_SCHEMA ?? `bench_profile_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const keepSchema = process.env.BENCH_KEEP_SCHEMA === '1' || process.env.BENCH_SCHEMA !== undefined;
-  // BENCH_SERVICE_NODE_ARGS: extra Node flags for the service only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-  const serviceNodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const service = spawn(process.execPath, [...serviceNodeArgs, join(__dirname, '..', 'index.js')], {
-    // request/reply subjects of its own: a customer-profile of `npm start` on the default subjects would share the queue group
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET, PORT: String(PORT), DATABASE_SCHEMA: schema, HTTP_WORKERS, CUSTOMER_PROFILE_RPC_PREFIX: `rpc.bench-${schema}.customer-profile`, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  let service: BenchService | undefined;
   try {
-    for (let i = 0; ; i++) {
-      const ready = await call('GET', '/readyz', '').catch(() => undefined);
-      if (ready?.status === 200) break;
-      if (i > 100) throw new Error('customer-profile did not become ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // request/reply subjects of its own: a customer-profile of `npm start` on the default subjects would share the queue group
+    service = await startBenchService({ name: 'customer-profile', repoRoot, http, schema, profiled: true, env: { JWT_SECRET, HTTP_WORKERS, CUSTOMER_PROFILE_RPC_PREFIX: `rpc.bench-${schema}.customer-profile` } });
+    const port = service.port;
+    const call = (method: string, path: string, token: string, body?: unknown) => http.call(port, method, path, token, body, { 'x-brand-id': 'hotels' });
     const token = await signHs256Token({ sub: 'bench', tenant: 'bench', roles: ['admin', 'agent'], brands: '*' }, { secret: JWT_SECRET, ttl: '1h' });
     await call('POST', '/v1/brands', token, { brandId: 'hotels', name: 'Bench Hotels', sharing: 'shared' });
     console.log(`customer-profile benchmark: ${fmt(GUESTS)} guests, lookups at ${fmt(RATE)}/s for ${SECONDS}s, NODE_ENV=production, HTTP_WORKERS=${HTTP_WORKERS}, Node ${process.version}, schema ${schema}`);
@@ -75,7 +65,7 @@ async function main(): Promise<void> {
 
     // Let background work caused by the load (integration-event forwarder, search projection) catch up
     // first: the lookup figures are for a steady service, not one still digesting BENCH_GUESTS registrations.
-    const settledSeconds = await settle(service.pid);
+    const settledSeconds = await settle(service.child.pid);
     console.log(`  ${'settled after load (background catch-up)'.padEnd(48)} ${`${fmt(settledSeconds, 1)} s`.padStart(10)}`);
     console.log(`  ${'PostgreSQL settled (autovacuum done, CHECKPOINT)'.padEnd(48)} ${`${fmt(await settlePostgres(pool), 1)} s`.padStart(10)}`);
 
@@ -90,9 +80,9 @@ async function main(): Promise<void> {
         return { method: 'GET' as const, path: `/v1/guests?identifier=${identifier}`, headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'hotels' } };
       });
       const started = performance.now();
-      const serviceCpuBefore = processTreeCpu(service.pid);
+      const serviceCpuBefore = processTreeCpu(service.child.pid);
       const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({
-        port: PORT,
+        port,
         rate: RATE,
         seconds: SECONDS,
         targets,
@@ -100,7 +90,7 @@ async function main(): Promise<void> {
         ok: (status, bodyStart) => status === 200 && bodyStart.startsWith('{"items":[{'),
       });
       const elapsed = (performance.now() - started) / 1000;
-      const serviceCpuAfter = processTreeCpu(service.pid);
+      const serviceCpuAfter = processTreeCpu(service.child.pid);
       const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
       const serviceSystem = serviceCpuAfter.system - serviceCpuBefore.system;
       console.log(`  ${`lookup by identifier p50, round ${round}`.padEnd(48)} ${`${fmt(pct(latencies, 50), 2)} ms`.padStart(10)}`);
@@ -111,8 +101,7 @@ async function main(): Promise<void> {
       console.log(`    (service processes: ${fmt((100 * serviceCpu) / elapsed)}% of one core, ${fmt((100 * serviceSystem) / serviceCpu)}% of it in the kernel, ${fmt((serviceCpu * 1e6) / total)} µs CPU per lookup)`);
     }
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
+    if (service) await stopBenchServices([service]);
     if (keepSchema) console.log(`  schema ${schema} kept (BENCH_SCHEMA=${schema} reuses it; drop it when done)`);
     else await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();

@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token, type Role } from '@hearth/http';
-import { connectMessaging, deleteDurables } from '@hearth/messaging';
+import { deleteDurablesAt } from '@hearth/messaging';
 import { benchHttp, constantRate, cpuTotal, inParallel, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
@@ -35,8 +35,6 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 32);
 const RATE = env('BENCH_RATE', 200);
 const SECONDS = env('BENCH_SECONDS', 10);
 const METRICS_READS = env('BENCH_METRICS_READS', 50);
-/** BENCH_SERVICE_LOGS=<directory>: the services' JSON logs go to `<directory>/<service>.log` (to look into failures); default: dropped. */
-const SERVICE_LOGS = process.env.BENCH_SERVICE_LOGS;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TENANT = 'bench-tickets';
 const JWT_SECRET = 'bench-only-secret-with-at-least-32-characters';
@@ -61,38 +59,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Service = BenchService;
 
-function startService(name: 'customer-profile' | 'service-tickets', extraEnv: Record<string, string>): Promise<Service> {
-  return startBenchService({
-    name,
-    repoRoot,
-    http,
-    schema: `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`,
-    // BENCH_SERVICE_NODE_ARGS: extra Node flags for service-tickets only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-    nodeArgs: name === 'service-tickets' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [],
-    ...(SERVICE_LOGS ? { logsDir: SERVICE_LOGS } : {}),
-    // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
-    env: {
-      NODE_ENV: 'production',
-      JWT_SECRET,
-      CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX,
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_LOGS_EXPORTER: 'none',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
-  });
-}
-
-/** Deletes the run's own JetStream durables (they outlive their processes); how many. */
-async function deleteRunDurables(prefix: string): Promise<number> {
-  const messaging = await connectMessaging({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'tickets-bench-cleanup' });
-  try {
-    return await deleteDurables(messaging.manager, prefix);
-  } finally {
-    await messaging.close();
-  }
-}
+/** The services on schemas of their own; service-tickets is the one profiled (BENCH_SERVICE_NODE_ARGS). */
+const startService = (name: 'customer-profile' | 'service-tickets', extraEnv: Record<string, string>): Promise<Service> =>
+  startBenchService({ name, repoRoot, http, profiled: name === 'service-tickets', env: { JWT_SECRET, CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX, ...extraEnv } });
 
 /** Deterministic pseudo-random numbers for item `i` (mulberry32), so every run opens the same mix. */
 function random(seed: number) {
@@ -383,7 +352,7 @@ async function main(): Promise<void> {
     for (const s of services) await pool.query(`DROP SCHEMA IF EXISTS "${s.schema}" CASCADE`);
     await pool.end();
     http.destroy();
-    await deleteRunDurables(GUEST_EVENTS_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
+    await deleteDurablesAt(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', GUEST_EVENTS_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
   }
 }
 

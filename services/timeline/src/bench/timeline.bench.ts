@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
-import { connectMessaging, deleteDurables } from '@hearth/messaging';
+import { deleteDurablesAt } from '@hearth/messaging';
 import { benchHttp, constantRate, cpuTotal as cpuSeconds, inParallel, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
@@ -65,30 +65,9 @@ const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
 type Service = BenchService;
 
-function startService(name: 'customer-profile' | 'timeline', extraEnv: Record<string, string>): Promise<Service> {
-  return startBenchService({
-    name,
-    repoRoot,
-    http,
-    schema: `bench_${name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`,
-    // BENCH_SERVICE_NODE_ARGS: extra Node flags for the timeline only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-    nodeArgs: name === 'timeline' ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [],
-    // BENCH_SERVICE_LOGS=<directory>: the services' stdout (JSON logs, or --trace-gc lines) goes to `<directory>/<service>.log`
-    ...(process.env.BENCH_SERVICE_LOGS ? { logsDir: process.env.BENCH_SERVICE_LOGS } : {}),
-    // production settings (NODE_ENV=production: replies are not re-validated against their schemas)
-    env: { NODE_ENV: 'production', JWT_SECRET, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', LOG_LEVEL: 'warn', ...extraEnv },
-  });
-}
-
-/** Deletes the run's own JetStream durables (they outlive their processes). */
-async function deleteRunDurables(prefix: string): Promise<void> {
-  const messaging = await connectMessaging({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', name: 'timeline-bench-cleanup' });
-  try {
-    await deleteDurables(messaging.manager, prefix);
-  } finally {
-    await messaging.close();
-  }
-}
+/** The services on schemas of their own; the timeline is the one profiled (BENCH_SERVICE_NODE_ARGS). */
+const startService = (name: 'customer-profile' | 'timeline', extraEnv: Record<string, string>): Promise<Service> =>
+  startBenchService({ name, repoRoot, http, profiled: name === 'timeline', env: { JWT_SECRET, ...extraEnv } });
 
 const HOTELS = [
   { propertyId: 'bench-hotel-lisboa', currency: 'EUR' },
@@ -356,7 +335,7 @@ async function main(): Promise<void> {
     for (const s of services) await pool.query(`DROP SCHEMA IF EXISTS "${s.schema}" CASCADE`);
     await pool.end();
     http.destroy();
-    await deleteRunDurables(INGEST_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
+    await deleteDurablesAt(process.env.NATS_URL ?? 'nats://127.0.0.1:4222', INGEST_DURABLE).catch((error: unknown) => console.error('could not delete the benchmark durables:', error));
   }
 }
 
