@@ -9,7 +9,16 @@ import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createProfileHttpApp } from './adapters/http';
 import { createDirectoryResponders } from './adapters/nats/directory.responders';
 import { createResolveResponder } from './adapters/nats/resolve.responder';
-import { createGuestSearch, createGuestSearchProjection, createMergeProposalList, createMergeProposalsProjection, guestSearchErasureHook } from './adapters/read-models';
+import {
+  createGuestLookupProjection,
+  createGuestSearch,
+  createGuestSearchProjection,
+  createMergeProposalList,
+  createMergeProposalsProjection,
+  guestLookupErasureHook,
+  guestSearchErasureHook,
+  postgresGuestLookup,
+} from './adapters/read-models';
 import { toIntegrationEvent } from './app/integration-events.mapper';
 import { createProfileContext } from './app/profile-context';
 import { configSchema, type ProfileConfig } from './config';
@@ -34,7 +43,7 @@ export async function main(telemetry: Telemetry): Promise<void> {
     logger,
     telemetry,
     connect: ({ provision }) => connectClients(config, { ensureStreams: provision }),
-    background: (clients) => startBackgroundWork(clients, logger),
+    background: (clients) => startBackgroundWork(clients, config, logger),
     requests: (clients) => serveRequests(clients, config, telemetry, logger),
   });
 }
@@ -63,7 +72,7 @@ async function connectClients(config: ProfileConfig, { ensureStreams }: { ensure
 }
 
 /** Work that must run in exactly one process: projections, the integration-event forwarder, purges. */
-async function startBackgroundWork({ pool, events, store, idempotencyStore, readModels, messaging }: Clients, logger: Logger): Promise<Stop[]> {
+async function startBackgroundWork({ pool, events, store, idempotencyStore, readModels, messaging }: Clients, config: ProfileConfig, logger: Logger): Promise<Stop[]> {
   // Search needs clear names: the projection reads the decrypting store (and keeps its checkpoint with the documents).
   const searchProjection = createGuestSearchProjection({
     events: store,
@@ -71,6 +80,14 @@ async function startBackgroundWork({ pool, events, store, idempotencyStore, read
     onError: (error, context) => logger.warn({ err: error, position: context.position, attempt: context.attempt }, 'guest-search projection retrying'),
   });
   await searchProjection.start();
+  // Lookups by identifier: each guest's state, decrypted, and its identifiers (ids only), read in one query.
+  const lookupProjection = createGuestLookupProjection({
+    events: store,
+    store: readModels,
+    identityPepper: config.IDENTITY_PEPPER,
+    onError: (error, context) => logger.warn({ err: error, position: context.position, attempt: context.attempt }, 'guest-lookup projection retrying'),
+  });
+  await lookupProjection.start();
   // The steward's work list: merge proposals by status (ids only; reads the raw store).
   const proposalsProjection = createMergeProposalsProjection({
     events,
@@ -93,18 +110,20 @@ async function startBackgroundWork({ pool, events, store, idempotencyStore, read
 
   const purgeTimer = setInterval(() => void idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed')), 60 * 60 * 1000);
   purgeTimer.unref();
-  return [() => searchProjection.stop(), () => proposalsProjection.stop(), () => forwarder.stop(), async () => clearInterval(purgeTimer)];
+  return [() => searchProjection.stop(), () => lookupProjection.stop(), () => proposalsProjection.stop(), () => forwarder.stop(), async () => clearInterval(purgeTimer)];
 }
 
 /** The request side: NATS responders and the HTTP API (in every HTTP worker). */
-async function serveRequests({ pool, store, idempotencyStore, readModels, messaging }: Clients, config: ProfileConfig, telemetry: Telemetry, logger: Logger): Promise<Stop[]> {
+async function serveRequests({ pool, events, store, idempotencyStore, readModels, messaging }: Clients, config: ProfileConfig, telemetry: Telemetry, logger: Logger): Promise<Stop[]> {
   const ctx = createProfileContext({
     store,
     prefetchGuestKey: (guestId) => store.prefetchKeys([guestId]),
     destroyGuestKey: (guestId) => store.erase(guestId),
     identityPepper: config.IDENTITY_PEPPER,
-    // the projection purges on GuestErased too; the hook makes search forget the guest before it catches up
-    erasureHooks: [guestSearchErasureHook(readModels)],
+    // answers lookups when current (checked against the stream head in the same query), else the event store does
+    lookupReadModel: postgresGuestLookup(pool, { readModels: readModels.schema, events: events.schema }),
+    // the projections purge on GuestErased too; the hooks make the read models forget the guest before they catch up
+    erasureHooks: [guestSearchErasureHook(readModels), guestLookupErasureHook(readModels)],
   });
   const countryOption = config.DEFAULT_COUNTRY ? { defaultCountry: config.DEFAULT_COUNTRY } : {};
 

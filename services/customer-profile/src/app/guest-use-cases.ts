@@ -5,6 +5,7 @@ import { identityKey, type Identity } from '../domain/identifiers';
 import { identityClaimDecider, IdentityTakenError } from '../domain/identity-claim.decider';
 import { mergeProposalDecider, proposalIdFor } from '../domain/merge-proposal.decider';
 import { decideResolution, type Resolution } from '../domain/resolution';
+import { guestFromReadModel, lookupFromReadModel } from './guest-lookup';
 import { guestStream, identityStream, mergeProposalStream, metadataOf, type Caller, type ProfileContext } from './profile-context';
 
 export type LoadedGuest = { state: GuestState; version: number };
@@ -15,8 +16,13 @@ export function readGuest(ctx: ProfileContext, guestId: string) {
   return aggregateStream(ctx.store, guestStream(guestId), guestDecider);
 }
 
-/** Loads a guest of the caller's tenant. A guest of another tenant is "not found", never revealed. */
+/**
+ * Loads a guest of the caller's tenant (from the lookup read model when it is current, else from the
+ * event store). A guest of another tenant is "not found", never revealed.
+ */
 export async function loadGuest(ctx: ProfileContext, caller: Caller, guestId: string): Promise<LoadedGuest> {
+  const fromReadModel = ctx.lookupReadModel ? await guestFromReadModel(ctx.lookupReadModel, caller.tenantId, guestId) : undefined;
+  if (fromReadModel) return fromReadModel;
   const { state, streamVersion } = await readGuest(ctx, guestId);
   requireGuestOfTenant(caller, guestId)(state, streamVersion);
   return { state, version: streamVersion! };
@@ -67,10 +73,19 @@ async function releaseIdentity(ctx: ProfileContext, caller: Caller, identity: Id
 
 /**
  * The guest holding an identifier today, loaded (following merges to the survivor), or undefined.
- * Each guest on the way is read once; callers reuse the returned state instead of reading it again.
+ * The lookup read model answers in one query when it is current; otherwise the event store does (the
+ * claim, then each guest on the way, read once). Callers reuse the returned state instead of reading it again.
  */
 export async function lookupGuest(ctx: ProfileContext, caller: Caller, identity: Identity): Promise<LoadedGuest | undefined> {
   const claim = identityStream(ctx, caller.tenantId, identity);
+  if (ctx.lookupReadModel) {
+    const found = await lookupFromReadModel(ctx.lookupReadModel, caller.tenantId, claim, identity);
+    if (found) return found;
+  }
+  return lookupInEventStore(ctx, caller, claim, identity);
+}
+
+async function lookupInEventStore(ctx: ProfileContext, caller: Caller, claim: string, identity: Identity): Promise<LoadedGuest | undefined> {
   const key = identityKey(identity);
   // the cached holder saves the claim read; the guest's stream has the last word on what it holds
   const cached = ctx.claimOwners.get(claim);

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { CommandMetadata, EventStore } from '@hearth/event-store';
 import { identityKey, type Identity } from '../domain/identifiers';
 import { ClaimOwnerCache } from './claim-cache';
+import type { GuestLookupReadModel } from './guest-lookup';
 
 /** Who is asking, on whose behalf, and under which trace: stamped on every event as metadata (the audit trail). */
 export type Caller = {
@@ -43,6 +44,11 @@ export type ProfileContext = {
   tenantCache: Map<string, { at: number; value: unknown }>;
   /** Last known holder of each identity claim (lookups skip the claim read when the holder still holds it). */
   claimOwners: ClaimOwnerCache;
+  /**
+   * The lookup read model: answers lookups by identifier in one query when it is current (checked against
+   * the stream head); without it, or when it trails, lookups read the event store.
+   */
+  lookupReadModel?: GuestLookupReadModel;
 };
 
 export function createProfileContext(

@@ -25,3 +25,9 @@ export {
   projectMergeProposal,
 } from './merge-proposals.read-model';
 export type { MergeProposalDocument, MergeProposalList } from './merge-proposals.read-model';
+export { CLAIM_STREAM_PREFIX, claimKeyId, GUEST_LOOKUP_COLLECTIONS, guestLookupDocuments, guestLookupKeys } from './guest-lookup.collections';
+export type { GuestLookupDocument, GuestLookupKeyDocument } from './guest-lookup.collections';
+export { createGuestLookupProjection, GUEST_LOOKUP_PROJECTION, projectGuestLookup, purgeGuestLookup } from './guest-lookup.projection';
+export type { GuestLookupProjectionDeps, GuestLookupProjectionOptions } from './guest-lookup.projection';
+export { documentStoreGuestLookup, postgresGuestLookup } from './guest-lookup.readers';
+export { guestLookupErasureHook } from './guest-lookup.erasure';
