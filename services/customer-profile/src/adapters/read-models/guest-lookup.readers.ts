@@ -11,20 +11,30 @@ const entryOf = (row: Row | undefined): GuestLookupEntry | undefined =>
   row ? { state: row.doc.state, streamVersion: row.doc.streamVersion, head: row.head === null ? undefined : Number(row.head) } : undefined;
 
 /**
- * The lookup read model on PostgreSQL, where the read models and the event store share a database: one
- * statement per lookup joins the claim's key document, the guest's document and the head of the guest's
- * stream (`max(stream_version)`, one step down the events table's unique index), so the answer says
- * whether the document is current without a second round trip.
+ * The two statements of the PostgreSQL reader ($1 tenant, $2 claim key id or guest id). The read-model
+ * ids are `COLLATE "C"`, the event store's stream names use the database's collation: the stream name
+ * is built in the latter, or the head would be found by scanning every event instead of by the index.
  */
-export function postgresGuestLookup(pool: pg.Pool, schemas: { readModels: string; events: string }): GuestLookupReadModel {
+export function guestLookupSql(schemas: { readModels: string; events: string }): { byClaimSql: string; byGuestSql: string } {
   const rm = (table: string) => `"${schemas.readModels}"."${table}"`;
-  const head = `(SELECT max(e.stream_version) FROM "${schemas.events}".events e WHERE e.stream_name = 'guest-' || g.id)`;
+  const head = `(SELECT max(e.stream_version) FROM "${schemas.events}".events e WHERE e.stream_name = ('guest-' || g.id) COLLATE "default")`;
   const byClaimSql = `
     SELECT g.doc, ${head} AS head
       FROM ${rm(guestLookupKeys.name)} k
       JOIN ${rm(guestLookupDocuments.name)} g ON g.tenant_id = k.tenant_id AND g.id = (k.doc->>'guestId') COLLATE "C"
      WHERE k.tenant_id = $1 AND k.id = $2`;
   const byGuestSql = `SELECT g.doc, ${head} AS head FROM ${rm(guestLookupDocuments.name)} g WHERE g.tenant_id = $1 AND g.id = $2`;
+  return { byClaimSql, byGuestSql };
+}
+
+/**
+ * The lookup read model on PostgreSQL, where the read models and the event store share a database: one
+ * statement per lookup joins the claim's key document, the guest's document and the head of the guest's
+ * stream (`max(stream_version)`, one step down the events table's unique index), so the answer says
+ * whether the document is current without a second round trip.
+ */
+export function postgresGuestLookup(pool: pg.Pool, schemas: { readModels: string; events: string }): GuestLookupReadModel {
+  const { byClaimSql, byGuestSql } = guestLookupSql(schemas);
   // named statements: parsed and planned once per connection
   const prefix = `guest_lookup_${schemas.readModels}`;
   return {

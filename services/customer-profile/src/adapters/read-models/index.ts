@@ -29,5 +29,5 @@ export { CLAIM_STREAM_PREFIX, claimKeyId, GUEST_LOOKUP_COLLECTIONS, guestLookupD
 export type { GuestLookupDocument, GuestLookupKeyDocument } from './guest-lookup.collections';
 export { createGuestLookupProjection, GUEST_LOOKUP_PROJECTION, projectGuestLookup, purgeGuestLookup } from './guest-lookup.projection';
 export type { GuestLookupProjectionDeps, GuestLookupProjectionOptions } from './guest-lookup.projection';
-export { documentStoreGuestLookup, postgresGuestLookup } from './guest-lookup.readers';
+export { documentStoreGuestLookup, guestLookupSql, postgresGuestLookup } from './guest-lookup.readers';
 export { guestLookupErasureHook } from './guest-lookup.erasure';
