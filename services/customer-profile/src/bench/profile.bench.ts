@@ -3,7 +3,7 @@
  * Prints create throughput while loading BENCH_GUESTS guests (default 100,000) over HTTP, then
  * lookup-by-identifier p50/p99 at a fixed BENCH_RATE (default 1,000) requests/s for BENCH_SECONDS (10),
  * sent by Vegeta (a Go constant-rate load generator, built once into .tools/ by deploy/scripts/vegeta.sh).
- * BENCH_ROUNDS (2) lookup rounds: the first meets cold caches. BENCH_KEEP_SCHEMA=1 keeps the loaded schema;
+ * A warm-up of BENCH_WARMUP_SECONDS (5) at the same rate, then BENCH_ROUNDS (2) measured lookup rounds. BENCH_KEEP_SCHEMA=1 keeps the loaded schema;
  * BENCH_SCHEMA=<name> reuses it (no load). A script, not a test: it prints figures and asserts nothing.
  */
 import { randomUUID } from 'node:crypto';
@@ -69,26 +69,28 @@ async function main(): Promise<void> {
     console.log(`  ${'settled after load (background catch-up)'.padEnd(48)} ${`${fmt(settledSeconds, 1)} s`.padStart(10)}`);
     console.log(`  ${'PostgreSQL settled (autovacuum done, CHECKPOINT)'.padEnd(48)} ${`${fmt(await settlePostgres(pool), 1)} s`.padStart(10)}`);
 
-    // lookups: open loop at RATE/s, random loaded guests by e-mail or phone, in BENCH_ROUNDS rounds (the first
-    // meets cold caches: each process reads a guest's data key and identity claim once)
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-    const total = RATE * SECONDS;
-    for (let round = 1; round <= rounds; round++) {
-      const targets = Array.from({ length: total }, (_, sent) => {
+    // lookups: open loop at RATE/s, random loaded guests by e-mail or phone. A warm-up at the same rate first
+    // (BENCH_WARMUP_SECONDS, default 5; its figures are printed, not the result): a freshly started service
+    // compiles its hot code and fills its database connections meanwhile. Then BENCH_ROUNDS measured rounds.
+    const lookups = (count: number) =>
+      Array.from({ length: count }, (_, sent) => {
         const i = Math.floor(Math.random() * GUESTS);
         const identifier = sent % 2 ? `email:${email(i)}` : `phone:%2B35191${String(i).padStart(7, '0')}`;
         return { method: 'GET' as const, path: `/v1/guests?identifier=${identifier}`, headers: { authorization: `Bearer ${token}`, 'x-brand-id': 'hotels' } };
       });
+    const ok = (status: number, bodyStart: string) => status === 200 && bodyStart.startsWith('{"items":[{');
+    const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+    if (warmupSeconds > 0) {
+      const warm = await constantRate({ port, rate: RATE, seconds: warmupSeconds, targets: lookups(RATE * warmupSeconds), bodyBytes: 16, ok });
+      console.log(`  ${`warm-up (${warmupSeconds} s, not measured) p50 / p99`.padEnd(48)} ${`${fmt(pct(warm.latencies, 50), 2)} / ${fmt(pct(warm.latencies, 99), 2)} ms`.padStart(10)}   (${warm.errors} errors)`);
+    }
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    const total = RATE * SECONDS;
+    for (let round = 1; round <= rounds; round++) {
+      const targets = lookups(total);
       const started = performance.now();
       const serviceCpuBefore = processTreeCpu(service.child.pid);
-      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({
-        port,
-        rate: RATE,
-        seconds: SECONDS,
-        targets,
-        bodyBytes: 16,
-        ok: (status, bodyStart) => status === 200 && bodyStart.startsWith('{"items":[{'),
-      });
+      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({ port, rate: RATE, seconds: SECONDS, targets, bodyBytes: 16, ok });
       const elapsed = (performance.now() - started) / 1000;
       const serviceCpuAfter = processTreeCpu(service.child.pid);
       const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
