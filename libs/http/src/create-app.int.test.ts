@@ -3,7 +3,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { createApp } from './create-app';
 import { problemDetailsSchema } from './openapi';
-import { route } from './route';
+import { route, serializeBody } from './route';
 import { b64url, DEFAULT_DEVELOPMENT_JWT_SECRET, recordingLogger, TEST_SECRET, testToken } from './testing/fixtures';
 import { testApp } from './testing/test-app';
 
@@ -382,6 +382,35 @@ describe('createApp: error mapping', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ n: 'not a number' });
     expect(logger.entries).toHaveLength(0);
+  });
+
+  it('sends a body the handler serialized itself as it is, and checks it like any body when replies are validated', async () => {
+    const counted = z.object({ n: z.number() });
+    const appWith = (validateResponses: boolean) =>
+      createApp({
+        serviceName: 's',
+        auth: { mode: 'hs256', secret: TEST_SECRET },
+        openapi: { title: 't', version: '1' },
+        logger: recordingLogger(),
+        validateResponses,
+        routes: [
+          route({ method: 'get', path: '/v1/cached', responses: { 200: { description: 'n', body: counted } } }, () => ({ status: 200, json: serializeBody({ n: 7 }), version: 3 })),
+          // a rendering that no longer matches the schema (typed as one, as a stale cache entry would be)
+          route({ method: 'get', path: '/v1/stale', responses: { 200: { description: 'n', body: counted } } }, () => ({ status: 200, json: '{"n":"seven"}' as ReturnType<typeof serializeBody<{ n: number }>> })),
+        ],
+      });
+    for (const validate of [true, false]) {
+      const res = await request(appWith(validate)).get('/v1/cached').set(bearer(token));
+      expect({ validate, status: res.status, type: res.headers['content-type'], etag: res.headers.etag, text: res.text }).toEqual({
+        validate,
+        status: 200,
+        type: 'application/json; charset=utf-8',
+        etag: '"3"',
+        text: '{"n":7}',
+      });
+    }
+    expectProblem(await request(appWith(true)).get('/v1/stale').set(bearer(token)), 500, 'INTERNAL_ERROR');
+    expect((await request(appWith(false)).get('/v1/stale').set(bearer(token))).text).toBe('{"n":"seven"}');
   });
 
   it('lets services override default mappings', async () => {

@@ -10,9 +10,9 @@ export type { ForkHttpWorkersOptions, ProcessRole } from './http-workers';
 export { runService } from './service-runner';
 export type { ServiceRunOptions, Stop } from './service-runner';
 
-export { route, fieldErrors } from './route';
+export { route, fieldErrors, serializeBody } from './route';
 export { withErrorTranslation } from './error-translation';
-export type { AnyReply, HttpMethod, ObjectSchema, Reply, ResponseSpec, ResponsesSpec, RouteContext, RouteDefinition, RouteHandler, RouteSpec } from './route';
+export type { AnyReply, HttpMethod, ObjectSchema, Reply, ResponseSpec, ResponsesSpec, RouteContext, RouteDefinition, RouteHandler, RouteSpec, SerializedBody } from './route';
 export { ResponseValidationError, JSON_TYPES } from './route-pipeline';
 
 export {

@@ -55,9 +55,13 @@ export function toStoredResponse(reply: AnyReply, spec: RouteSpec, validate = tr
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.version !== undefined) headers.ETag = etagOf(reply.version);
   if (reply.location !== undefined) headers.Location = reply.location;
-  let body: unknown = reply.body;
+  if (reply.json !== undefined && !(declared.body && validate)) {
+    // already serialized by the handler (e.g. a cached rendering): sent as it is
+    return { status: reply.status, headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body: reply.json };
+  }
+  let body: unknown = reply.json !== undefined ? JSON.parse(reply.json) : reply.body;
   if (declared.body && validate) {
-    const parsed = declared.body.safeParse(reply.body);
+    const parsed = declared.body.safeParse(body);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new ResponseValidationError(`${spec.method.toUpperCase()} ${spec.path} replied ${reply.status} with a body that does not match its schema: ${issues}`);

@@ -99,10 +99,23 @@ type ReplyExtras = {
   location?: string;
 };
 
-/** A handler's answer: one of the route's declared responses, with a body of its schema's input type. */
+declare const serializedBodyOf: unique symbol;
+/**
+ * A response body already serialized to JSON (`serializeBody(value)`), typed by the value it came from:
+ * a handler that keeps rendered answers (a cache) sends the string as it is, without serializing again.
+ */
+export type SerializedBody<T> = string & { readonly [serializedBodyOf]?: T };
+
+/** `JSON.stringify(value)`, typed as a body of the value's type (see `SerializedBody`). */
+export const serializeBody = <T>(value: T): SerializedBody<T> => JSON.stringify(value) as SerializedBody<T>;
+
+/**
+ * A handler's answer: one of the route's declared responses, with a body of its schema's input type, or
+ * that body already serialized (`json`; parsed and checked like any body when responses are validated).
+ */
 export type Reply<R extends ResponsesSpec> = {
   [S in keyof R & number]: (R[S] extends { body: infer Schema extends z.ZodType }
-    ? { status: S; body: z.input<Schema> }
+    ? { status: S; body: z.input<Schema>; json?: undefined } | { status: S; json: SerializedBody<z.input<Schema>>; body?: undefined }
     : { status: S; body?: undefined }) &
     ReplyExtras;
 }[keyof R & number];
@@ -117,7 +130,7 @@ export type RouteHandler<
 > = (ctx: RouteContext<P, Q, H, B, Pub>) => Promise<Reply<R> | void> | Reply<R> | void;
 
 /** Loosely typed reply as the runtime sees it. */
-export type AnyReply = { status: number; body?: unknown } & ReplyExtras;
+export type AnyReply = { status: number; body?: unknown; json?: string } & ReplyExtras;
 
 /** A route ready for `createApp({ routes })`. */
 export type RouteDefinition = {

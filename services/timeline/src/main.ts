@@ -9,6 +9,7 @@ import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
 import { createIngestHandler, startIngestConsumers } from './adapters/nats';
 import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION, viewOf } from './adapters/read-models';
+import { RenderedViewCache } from './app/rendered-views';
 import { createTimelineContext } from './app/timeline-context';
 import { configSchema, type TimelineConfig } from './config';
 import { rpcSubjects } from '@hearth/contracts';
@@ -61,6 +62,7 @@ async function connectClients(config: TimelineConfig, { provision }: { provision
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: config.TENANT_DIRECTORY_CACHE }),
     readModel: createTimelineReadModel(readModels, config.VIEW_CACHE_SIZE > 0 ? { viewCache: readModels.cachedReader(guestViews, { maxEntries: config.VIEW_CACHE_SIZE, map: viewOf }) } : {}),
+    ...(config.VIEW_RENDER_CACHE_MB > 0 ? { renderedViews: new RenderedViewCache({ maxChars: config.VIEW_RENDER_CACHE_MB * 1024 * 1024, maxAgeMs: config.VIEW_RENDER_MAX_AGE }) } : {}),
   });
   const close = async () => {
     await messaging.drain({ timeoutMs: config.SHUTDOWN_GRACE });

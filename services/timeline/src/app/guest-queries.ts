@@ -1,11 +1,13 @@
 import { BrandNotAllowedError, type ResolvedScope, type Viewer, resolveViewerScope } from '@hearth/customer-profile-client';
 import { StreamNotFoundError } from '@hearth/event-store';
+import { serializeBody, type SerializedBody } from '@hearth/http';
 import { isEntryVisible, isScopeKeyVisible, visibleScopeKeys } from '../domain/entry-scope';
 import { combineViews, evolveGuestView, initialGuestView, linkedGuestIds, presentView, type GuestViewResponse, type GuestViewState } from '../domain/guest-view';
 import { toEntryResponse, type TimelineEntryResponse } from '../domain/touchpoint.schemas';
 import type { TimelineEntry, ViewerScope } from '../domain/timeline.types';
 import { GuestMergedError, GuestNotFoundError } from './errors';
 import type { StoredGuestView } from './read-model.port';
+import { RenderedViewCache } from './rendered-views';
 import type { TimelineContext } from './timeline-context';
 import { timelineStream } from './timeline-store';
 
@@ -45,15 +47,18 @@ async function combine(guestId: string, own: GuestViewState, load: (ids: string[
 }
 
 /** The stored view of a guest, combined with its linked guests. 404 when unknown, GUEST_MERGED when merged. */
-export async function loadCombinedView(ctx: TimelineContext, tenantId: string, guestId: string): Promise<CombinedView & { version: number }> {
+export async function loadCombinedView(ctx: TimelineContext, tenantId: string, guestId: string): Promise<CombinedView & { version: number; versions: string }> {
   const own = await ctx.readModel.guestView(tenantId, guestId);
   if (!own) throw new GuestNotFoundError(guestId);
   if (own.state.mergedInto) throw new GuestMergedError(guestId, own.state.mergedInto.survivorId);
+  // which stored views (and versions) the combined view is made of: a rendering of it is valid while they are
+  let versions = String(own.version);
   const view = await combine(guestId, own.state, async (ids) => {
     const docs = await ctx.readModel.guestViews(tenantId, ids);
+    for (const id of ids) versions += ` ${id}@${docs.get(id)?.version ?? '-'}`;
     return new Map([...docs].map(([id, doc]: [string, StoredGuestView]) => [id, doc.state]));
   });
-  return { ...view, version: own.version };
+  return { ...view, version: own.version, versions };
 }
 
 /** What a read request brings: the verified caller and the brand it acts for (`X-Brand-Id`). */
@@ -61,12 +66,23 @@ export type ReadRequest = { viewer: Viewer; brandId?: string | undefined };
 
 export const scopeOf = (ctx: TimelineContext, request: ReadRequest): Promise<ResolvedScope> => resolveViewerScope(ctx.directory, request.viewer, request.brandId);
 
-/** `GET /v1/guests/{id}/view`: the unified view, brand-scoped for the caller. */
-export async function getGuestView(ctx: TimelineContext, request: ReadRequest, guestId: string): Promise<{ view: GuestViewResponse; version: number }> {
+/**
+ * `GET /v1/guests/{id}/view`: the unified view, brand-scoped for the caller, as JSON. A rendering kept in
+ * `ctx.renderedViews` answers while the guest's stored views are unchanged (at most its maxAge old: then
+ * `generatedAt` says as of when); otherwise the view is presented now.
+ */
+export async function getGuestView(ctx: TimelineContext, request: ReadRequest, guestId: string): Promise<{ json: SerializedBody<GuestViewResponse>; version: number }> {
   // the caller's scope first: a brand it may not act for is a 403 whether the guest exists or not
   const { scope } = await scopeOf(ctx, request);
-  const loaded = await loadCombinedView(ctx, request.viewer.tenantId, guestId);
-  return { view: presentView(loaded.combined, { scope, now: ctx.now().toISOString() }), version: loaded.version };
+  const tenantId = request.viewer.tenantId;
+  const loaded = await loadCombinedView(ctx, tenantId, guestId);
+  const now = ctx.now();
+  const key = ctx.renderedViews ? RenderedViewCache.key(tenantId, guestId, scope) : '';
+  const kept = ctx.renderedViews?.get(key, loaded.versions, now.getTime());
+  if (kept !== undefined) return { json: kept, version: loaded.version };
+  const json = serializeBody(presentView(loaded.combined, { scope, now: now.toISOString() }));
+  ctx.renderedViews?.set(key, loaded.versions, now.getTime(), json);
+  return { json, version: loaded.version };
 }
 
 /** One guest's own stream folded up to `asOf` (store recordedAt), or undefined when it had no events then. */

@@ -2,6 +2,7 @@ import { type CustomerProfile, type TenantDirectoryCache } from '@hearth/custome
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@hearth/event-store';
 import type { TimelineReadModel } from './read-model.port';
+import type { RenderedViewCache } from './rendered-views';
 import type { TimelineStores } from './timeline-store';
 
 /** What the timeline's use cases work with (the composition root passes real adapters, tests fakes). */
@@ -11,6 +12,8 @@ export type TimelineContext = TimelineStores & {
   profile: CustomerProfile;
   directory: TenantDirectoryCache;
   readModel: TimelineReadModel;
+  /** Guest views as last sent, per guest and scope (optional: without it every read presents the view). */
+  renderedViews?: RenderedViewCache | undefined;
   now(): Date;
   newId(): string;
 };
@@ -22,6 +25,7 @@ export type TimelineContextInput = {
   profile: CustomerProfile;
   directory: TenantDirectoryCache;
   readModel: TimelineReadModel;
+  renderedViews?: RenderedViewCache;
   now?: () => Date;
   newId?: () => string;
 };
@@ -34,6 +38,7 @@ export function createTimelineContext(input: TimelineContextInput): TimelineCont
     profile: input.profile,
     directory: input.directory,
     readModel: input.readModel,
+    renderedViews: input.renderedViews,
     now: input.now ?? (() => new Date()),
     newId: input.newId ?? randomUUID,
   };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { testEvent, uniqueCategory } from '../../conformance/fixtures';
 import type { StoredEvent } from '../../types';
-import { PostgresEventStore } from './postgres-event-store';
+import { pendingTailSql, PostgresEventStore } from './postgres-event-store';
 import { appendSql } from './postgres-schema';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -190,3 +190,33 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('PostgresEventStore: the pending-tail check', () => {
+  it('is one index probe however many events the store holds (it runs after every read that reaches the end)', async () => {
+    const schema = `es_tail_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    const store = await PostgresEventStore.connect({ connectionString: DATABASE_URL, schema });
+    try {
+      await admin.query(`INSERT INTO "${schema}".events (global_position, stream_name, category, stream_version, event_id, type, data, metadata)
+        SELECT n, 'bulk-' || n, 'bulk', 0, 'id-' || n, 'Bulk', '{}', '{}' FROM generate_series(1, 5000) AS n`);
+      await admin.query(`ANALYZE "${schema}".events`);
+      const { rows } = await admin.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${pendingTailSql(schema)}`);
+      const nodes: PlanNode[] = [];
+      const walk = (node: PlanNode) => {
+        nodes.push(node);
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(rows[0]!['QUERY PLAN'][0]!.Plan);
+      // with EXISTS (… >= bound) the planner chose a sequential scan: every event read, each time
+      expect(nodes.filter((n) => n['Relation Name'] === 'events').map((n) => n['Node Type'])).toEqual(['Index Only Scan']);
+      // all 5,000 are below the bound (committed, no transaction open): nothing pending
+      expect((await admin.query<{ pending: boolean }>(pendingTailSql(schema))).rows[0]!.pending).toBe(false);
+    } finally {
+      await store.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+  });
+});
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };

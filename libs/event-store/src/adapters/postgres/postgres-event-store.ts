@@ -38,6 +38,15 @@ export type PostgresEventStoreOptions = {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const SAFE_BOUND = `(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${POSITION_SHIFT})`;
+
+/**
+ * Whether committed events exist at or past the safe bound (null: no events at all). Asked after every
+ * read that reached the end, so it must cost one index probe: the last position (a backward step on the
+ * primary key) against the bound. `EXISTS (… WHERE global_position >= bound)` looks the same but the
+ * planner, not knowing the bound, scans the whole table for a first match — none, when nothing is pending.
+ */
+export const pendingTailSql = (schema: string) =>
+  `SELECT (SELECT max(global_position) FROM "${schema}".events) >= ${SAFE_BOUND} AS pending`;
 // Rows are read in array mode in this column order (cheaper to decode than one object per row);
 // recorded_at arrives already formatted as ISO 8601 UTC, so no Date is built per event.
 const COLUMNS = `global_position, stream_version, event_id, type, data, metadata,
@@ -331,10 +340,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async hasPendingTail(): Promise<boolean> {
-    const { rows } = await this.pool.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${this.q('events')} WHERE global_position >= ${SAFE_BOUND}) AS pending`,
-    );
-    return rows[0]!.pending;
+    const { rows } = await this.pool.query<{ pending: boolean | null }>(pendingTailSql(this.schema));
+    return rows[0]!.pending === true;
   }
 
   /** Wakes this process's subscribers at once and other processes' through one coalesced NOTIFY. */

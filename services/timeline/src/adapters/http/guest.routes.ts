@@ -71,8 +71,8 @@ export function guestRoutes({ ctx }: TimelineRouteDeps): RouteDefinition[] {
       async ({ actor, headers, params, query }) => {
         const request = readRequestOf(actor, headers);
         if (query.asOf !== undefined) return { status: 200, body: await getGuestViewAsOf(ctx, request, params.guestId, query.asOf) };
-        const { view, version } = await getGuestView(ctx, request, params.guestId);
-        return { status: 200, body: view, version };
+        const { json, version } = await getGuestView(ctx, request, params.guestId);
+        return { status: 200, json, version };
       },
     ),
 

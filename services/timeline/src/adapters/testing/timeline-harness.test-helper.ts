@@ -14,6 +14,7 @@ import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-model
 import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import type { Express } from 'express';
 import pg from 'pg';
+import { RenderedViewCache } from '../../app/rendered-views';
 import { createTimelineContext, type TimelineContext } from '../../app/timeline-context';
 import { TIMELINE_PERSONAL_DATA } from '../../domain/timeline.types';
 import { createTimelineFeed, createTimelineHttpApp, type TimelineFeed } from '../http';
@@ -202,6 +203,8 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: 5_000 }),
     readModel: createTimelineReadModel(documents, { viewCache: documents.cachedReader(guestViews, { map: viewOf }) }),
+    // as the service runs: unchanged views are answered with their kept rendering
+    renderedViews: new RenderedViewCache(),
   });
   const projection = createTimelineProjection({ events: store, store: documents });
   await projection.start();
