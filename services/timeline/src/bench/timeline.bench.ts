@@ -16,7 +16,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
 import { deleteDurablesAt } from '@hearth/messaging';
@@ -53,8 +52,13 @@ const RUN = randomUUID().slice(0, 8);
 const INGEST_DURABLE = `timeline--bench-${RUN}`;
 /** Request/reply subjects of their own too: another customer-profile on the default subjects shares the queue group. */
 const RPC_PREFIX = `rpc.bench-${RUN}.customer-profile`;
-/** The timeline's HTTP workers (its own setting): one per core unless told otherwise. */
-const HTTP_WORKERS = process.env.HTTP_WORKERS ?? String(availableParallelism());
+/**
+ * The timeline's HTTP workers (its own setting, default 1). On the 2-core reference machine one process
+ * measured better than one per core (view p99 11–20 vs 24–30 ms, ingest ~3,000 vs ~1,900/s): PostgreSQL,
+ * NATS, customer-profile and Vegeta share the cores, and every worker reads and presents each changed
+ * view once. HTTP_WORKERS=<n> measures others.
+ */
+const HTTP_WORKERS = process.env.HTTP_WORKERS ?? '1';
 const http = benchHttp();
 const call = http.call;
 
