@@ -76,6 +76,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The Node major version the services need (package.json engines). */
+const MIN_NODE_MAJOR = 24;
+
 export type BenchService = { name: string; port: number; schema: string; child: ChildProcess };
 
 /**
@@ -106,6 +109,11 @@ export async function startBenchService(options: {
   logsDir?: string;
   http: BenchHttp;
 }): Promise<BenchService> {
+  // the service runs on this process's Node: a bench started with another Node than the pinned one measures that one
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    throw new Error(`benchmarks run the services on the Node that runs them: this is Node ${process.version}, Hearth needs ${MIN_NODE_MAJOR}+ (run them with npm run bench:*, which uses the pinned Node)`);
+  }
   const schema = options.schema ?? `bench_${options.name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const logsDir = options.logsDir ?? process.env.BENCH_SERVICE_LOGS;
   const nodeArgs = options.profiled ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
