@@ -6,7 +6,6 @@ import { combineViews, evolveGuestView, initialGuestView, linkedGuestIds, presen
 import { toEntryResponse, type TimelineEntryResponse } from '../domain/touchpoint.schemas';
 import type { TimelineEntry, ViewerScope } from '../domain/timeline.types';
 import { GuestMergedError, GuestNotFoundError } from './errors';
-import type { StoredGuestView } from './read-model.port';
 import { RenderedViewCache } from './rendered-views';
 import type { TimelineContext } from './timeline-context';
 import { timelineStream } from './timeline-store';
@@ -17,48 +16,49 @@ const MAX_LINKED_GUESTS = 100;
 /** A guest's combined view: its own state plus every guest (transitively) linked into it. */
 export type CombinedView = {
   guestId: string;
-  combined: GuestViewState;
+  /** The combined state (computed on each call: a read answered by a kept rendering needs none). */
+  combined(): GuestViewState;
   /** The guest and every linked guest: whose entries its timeline shows. */
   guestIds: string[];
 };
 
 /**
- * Combines a guest's state with the states of the guests merged into it, following chains. `load` returns
- * the states of the given guests (missing ones are skipped: a linked guest with no timeline adds nothing).
+ * The guests merged into a guest, following chains (at most MAX_LINKED_GUESTS). `load` returns what is
+ * known of the given guests (missing ones are skipped: a linked guest with no timeline adds nothing).
  */
-async function combine(guestId: string, own: GuestViewState, load: (ids: string[]) => Promise<Map<string, GuestViewState>>): Promise<CombinedView> {
-  const linked: GuestViewState[] = [];
+async function linkedViews<T>(guestId: string, own: T, linkedOf: (view: T) => readonly string[], load: (ids: string[]) => Promise<Map<string, T>>): Promise<{ linked: T[]; guestIds: string[] }> {
+  const linked: T[] = [];
   const seen = new Set([guestId]);
-  let frontier = linkedGuestIds(own).filter((id) => !seen.has(id));
+  let frontier = linkedOf(own).filter((id) => !seen.has(id));
   while (frontier.length > 0 && seen.size < MAX_LINKED_GUESTS) {
     frontier = frontier.slice(0, MAX_LINKED_GUESTS - seen.size);
     for (const id of frontier) seen.add(id);
-    const states = await load(frontier);
+    const views = await load(frontier);
     const next: string[] = [];
     for (const id of frontier) {
-      const state = states.get(id);
-      if (!state) continue;
-      linked.push(state);
-      for (const more of linkedGuestIds(state)) if (!seen.has(more)) next.push(more);
+      const view = views.get(id);
+      if (view === undefined) continue;
+      linked.push(view);
+      for (const more of linkedOf(view)) if (!seen.has(more)) next.push(more);
     }
     frontier = [...new Set(next)];
   }
-  return { guestId, combined: combineViews(own, linked), guestIds: [...seen] };
+  return { linked, guestIds: [...seen] };
 }
 
 /** The stored view of a guest, combined with its linked guests. 404 when unknown, GUEST_MERGED when merged. */
 export async function loadCombinedView(ctx: TimelineContext, tenantId: string, guestId: string): Promise<CombinedView & { version: number; versions: string }> {
   const own = await ctx.readModel.guestView(tenantId, guestId);
   if (!own) throw new GuestNotFoundError(guestId);
-  if (own.state.mergedInto) throw new GuestMergedError(guestId, own.state.mergedInto.survivorId);
+  if (own.mergedInto) throw new GuestMergedError(guestId, own.mergedInto.survivorId);
   // which stored views (and versions) the combined view is made of: a rendering of it is valid while they are
   let versions = String(own.version);
-  const view = await combine(guestId, own.state, async (ids) => {
+  const { linked, guestIds } = await linkedViews(guestId, own, (view) => view.linked, async (ids) => {
     const docs = await ctx.readModel.guestViews(tenantId, ids);
     for (const id of ids) versions += ` ${id}@${docs.get(id)?.version ?? '-'}`;
-    return new Map([...docs].map(([id, doc]: [string, StoredGuestView]) => [id, doc.state]));
+    return docs;
   });
-  return { ...view, version: own.version, versions };
+  return { guestId, guestIds, version: own.version, versions, combined: () => combineViews(own.state(), linked.map((view) => view.state())) };
 }
 
 /** What a read request brings: the verified caller and the brand it acts for (`X-Brand-Id`). */
@@ -80,7 +80,7 @@ export async function getGuestView(ctx: TimelineContext, request: ReadRequest, g
   const key = ctx.renderedViews ? RenderedViewCache.key(tenantId, guestId, scope) : '';
   const kept = ctx.renderedViews?.get(key, loaded.versions, now.getTime());
   if (kept !== undefined) return { json: kept, version: loaded.version };
-  const json = serializeBody(presentView(loaded.combined, { scope, now: now.toISOString() }));
+  const json = serializeBody(presentView(loaded.combined(), { scope, now: now.toISOString() }));
   ctx.renderedViews?.set(key, loaded.versions, now.getTime(), json);
   return { json, version: loaded.version };
 }
@@ -114,10 +114,11 @@ export async function getGuestViewAsOf(ctx: TimelineContext, request: ReadReques
   const own = await foldAsOf(ctx, tenantId, guestId, asOfMs);
   if (!own) throw new GuestNotFoundError(guestId);
   if (own.mergedInto) throw new GuestMergedError(guestId, own.mergedInto.survivorId);
-  const { combined } = await combine(guestId, own, async (ids) => {
+  const { linked } = await linkedViews(guestId, own, linkedGuestIds, async (ids) => {
     const states = await Promise.all(ids.map(async (id) => [id, await foldAsOf(ctx, tenantId, id, asOfMs)] as const));
     return new Map(states.filter((s): s is readonly [string, GuestViewState] => s[1] !== undefined));
   });
+  const combined = combineViews(own, linked);
   return presentView(combined, { scope, now: ctx.now().toISOString(), asOf });
 }
 
@@ -207,7 +208,7 @@ export async function getArrivalsBriefing(ctx: TimelineContext, request: ReadReq
     reservations.map(async (reservation): Promise<ArrivalBriefing | undefined> => {
       const view = await answeringView(ctx, tenantId, reservation.guestId);
       if (!view) return undefined;
-      const shown = presentView(view.combined, { scope, now });
+      const shown = presentView(view.combined(), { scope, now });
       const open = shown.recentComplaints.filter((c) => c.status === 'open');
       return {
         reservationId: reservation.reservationId,

@@ -72,8 +72,8 @@ async function refreshProfile(ctx: TimelineContext, envelope: AnyIntegrationEven
   const reply = await ctx.profile.guestSummary(envelope.tenantId, guestId);
   if (!reply.found || reply.guest.status === 'erased') return;
   const snapshot = snapshotOf(reply.guest, ctx.now().toISOString());
-  const stored = await ctx.readModel.guestView(envelope.tenantId, guestId);
-  if (stored?.state.erasedAt || sameSnapshot(stored?.state.profile, snapshot)) return;
+  const stored = (await ctx.readModel.guestView(envelope.tenantId, guestId))?.state();
+  if (stored?.erasedAt || sameSnapshot(stored?.profile, snapshot)) return;
   await appendToTimeline(ctx, guestId, [{ eventId: derivedEventId(envelope.id, `profile:${guestId}`), type: 'ProfileSnapshotRecorded', data: { guestId, profile: snapshot } }], context);
 }
 
@@ -130,7 +130,7 @@ export async function ingestIntegrationEvent(ctx: TimelineContext, envelope: Any
   if (reaction?.kind === 'erase') {
     // a survivor's profile may hold values it won from the erased guest: ask again what customer-profile shows now
     const erased = await ctx.readModel.guestView(envelope.tenantId, reaction.guestId);
-    const survivorId = erased?.state.mergedInto?.survivorId;
+    const survivorId = erased?.mergedInto?.survivorId;
     if (survivorId) await refreshProfile(ctx, envelope, survivorId, { ...context, brandId: null });
   }
   return { entry: outcome, reaction: reaction?.kind ?? null };

@@ -1,8 +1,20 @@
 import type { GuestViewState } from '../domain/guest-view';
 import type { TimelineEntry } from '../domain/timeline.types';
 
-/** A guest's stored view (own stream only) with the global position it reflects. */
-export type StoredGuestView = { guestId: string; version: number; state: GuestViewState };
+/**
+ * A guest's stored view (own stream only) with the global position it reflects. Cached views are kept
+ * as their JSON text: `state()` parses it on each call (a read answered by a kept rendering never does),
+ * so a process holding many views holds flat strings instead of object graphs the GC must trace and copy.
+ * What every read needs comes parsed: whether the guest was merged, and the guests linked into it.
+ */
+export type StoredGuestView = {
+  guestId: string;
+  version: number;
+  mergedInto: GuestViewState['mergedInto'];
+  /** Guests merged into this one (`linkedGuestIds`). */
+  linked: readonly string[];
+  state(): GuestViewState;
+};
 
 /** One page query of a timeline (already scoped: the caller's visible guests and scope keys). */
 export type EntryQuery = {

@@ -35,10 +35,21 @@ function harness() {
   ].reduce(evolveGuestView, initialGuestView('g1', TENANT));
   let version = 2;
   let reads = 0;
+  let parses = 0;
   const readModel: Pick<TimelineReadModel, 'guestView' | 'guestViews'> = {
     async guestView(_tenant, guestId) {
       reads++;
-      return guestId === 'g1' ? ({ guestId, version, state } satisfies StoredGuestView) : undefined;
+      const stored: StoredGuestView = {
+        guestId,
+        version,
+        mergedInto: null,
+        linked: [],
+        state: () => {
+          parses++;
+          return state;
+        },
+      };
+      return guestId === 'g1' ? stored : undefined;
     },
     async guestViews() {
       return new Map();
@@ -64,6 +75,7 @@ function harness() {
       version++;
     },
     reads: () => reads,
+    parses: () => parses,
   };
 }
 
@@ -75,8 +87,9 @@ describe('rendered guest views', () => {
     h.advance(59_000);
     const again = await h.read(['hotels']);
     expect(again).toEqual({ json: first.json, version: 2 });
-    // the stored view is read each time (its version decides), only the presenting is saved
+    // the stored view is read each time (its version decides); its state is parsed and presented once
     expect(h.reads()).toBe(2);
+    expect(h.parses()).toBe(1);
     h.advance(1_000);
     expect(JSON.parse((await h.read(['hotels'])).json).generatedAt).toBe('2026-06-01T12:01:00.000Z');
   });

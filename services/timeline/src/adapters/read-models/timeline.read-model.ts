@@ -1,12 +1,16 @@
 import type { CachedDocumentReader, DocumentStore, Filter } from '@hearth/read-models';
 import type { Arrival, EntryPage, EntryQuery, StoredGuestView, TimelineReadModel } from '../../app/read-model.port';
-import type { GuestViewState } from '../../domain/guest-view';
+import { linkedGuestIds, type GuestViewState } from '../../domain/guest-view';
 import type { TimelineEntry } from '../../domain/timeline.types';
 import { indexedInstant } from './timeline.projection';
 import { arrivals, guestViews, timelineEntries, type ArrivalDocument, type GuestViewDocument } from './timeline.collections';
 
-/** A stored view as the use cases read it (parsed). Shared by cached readers: never mutated. */
-export const viewOf = (doc: GuestViewDocument): StoredGuestView => ({ guestId: doc.id, version: doc.version, state: JSON.parse(doc.json) as GuestViewState });
+/** A stored view as the use cases read it (`StoredGuestView`: the JSON kept, parsed on demand). Shared by cached readers. */
+export function viewOf(doc: GuestViewDocument): StoredGuestView {
+  const json = doc.json;
+  const state = JSON.parse(json) as GuestViewState;
+  return { guestId: doc.id, version: doc.version, mergedInto: state.mergedInto, linked: linkedGuestIds(state), state: () => JSON.parse(json) as GuestViewState };
+}
 
 const arrivalOf = (doc: ArrivalDocument): Arrival => ({
   reservationId: doc.id,
