@@ -126,6 +126,7 @@ export async function startBenchService(options: {
     mkdirSync(logsDir, { recursive: true });
     child.stdout?.pipe(createWriteStream(join(logsDir, `${options.name}.log`)));
   }
+  stopWithThisProcess(child);
   const service = { name: options.name, port, schema, child };
   for (let i = 0; ; i++) {
     const ready = await options.http.call(port, 'GET', '/readyz', '').catch(() => undefined);
@@ -140,6 +141,24 @@ export async function startBenchService(options: {
 }
 
 /** Stops bench services (SIGTERM) and waits until they exited. */
+/**
+ * A bench stopped early (Ctrl-C, kill) must not leave its services running and loading the database:
+ * they get SIGTERM when this process exits, and SIGINT/SIGTERM make this process exit.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  child.once('exit', () => process.removeListener('exit', stop));
+  if (!exitOnSignals) {
+    exitOnSignals = true;
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  }
+}
+let exitOnSignals = false;
+
 export async function stopBenchServices(services: readonly BenchService[]): Promise<void> {
   for (const s of services) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
   await Promise.all(services.map((s) => (s.child.exitCode !== null || s.child.signalCode !== null ? undefined : new Promise((resolve) => s.child.once('exit', resolve)))));
