@@ -2,7 +2,7 @@ export { uniqueName } from './unique';
 export { testMetadata, testEvent, uniqueCategory } from '@hearth/event-store';
 export { eventually } from './eventually';
 export { deciderSpec } from './decider-spec';
-export { testDatabaseUrl, dropSchema } from './postgres';
+export { testDatabaseUrl, dropSchema, schemaTextSearch } from './postgres';
 export { cpuTotal, percentile, processTreeCpu, settle, settlePostgres } from './bench';
 export type { CpuSeconds } from './bench';
 export { constantRate, vegetaBinary } from './constant-rate';

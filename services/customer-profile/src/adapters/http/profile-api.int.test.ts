@@ -4,7 +4,7 @@
  * text search over the service's tables, the stream still replays, and the export shows nulls.
  */
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
@@ -47,15 +47,7 @@ describe('customer-profile API on PostgreSQL', () => {
   });
 
   /** Tables of the test's schema whose rows contain `needle` in their text form. */
-  async function textSearch(needle: string): Promise<string[]> {
-    const { rows: tables } = await pool.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
-    const hits: string[] = [];
-    for (const { table_name } of tables) {
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}" t WHERE t::text ILIKE $1`, [`%${needle}%`]);
-      if (rows[0]!.n > 0) hits.push(`${table_name}: ${rows[0]!.n}`);
-    }
-    return hits;
-  }
+  const textSearch = (needle: string) => schemaTextSearch(pool, schema, needle);
 
   it('create → find by phone → change with If-Match → erase: nothing personal left, the export shows nulls', async () => {
     expect((await request(app).get('/readyz')).body).toEqual({ status: 'ready', checks: { postgres: 'up' } });

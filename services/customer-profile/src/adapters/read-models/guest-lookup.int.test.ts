@@ -4,7 +4,7 @@
  */
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { PostgresDocumentStore } from '@hearth/read-models';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import pg from 'pg';
 import { GUEST_PERSONAL_DATA } from '../../domain/guest.events';
 import { GUEST_LOOKUP_COLLECTIONS } from './guest-lookup.collections';
@@ -18,15 +18,7 @@ describeGuestLookupConformance('PostgreSQL', async () => {
   const keys = await PostgresSubjectKeyStore.connect({ pool, schema, masterKey: MasterKey.generate('int') });
   const store = new CryptoShreddingEventStore(events, { keys, personalData: GUEST_PERSONAL_DATA });
   const readModels = await PostgresDocumentStore.connect({ pool, schema });
-  const textSearch = async (needle: string) => {
-    const { rows: tables } = await pool.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
-    const hits: string[] = [];
-    for (const { table_name } of tables) {
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}" t WHERE t::text ILIKE $1`, [`%${needle}%`]);
-      if (rows[0]!.n > 0) hits.push(`${table_name}: ${rows[0]!.n}`);
-    }
-    return hits;
-  };
+  const textSearch = (needle: string) => schemaTextSearch(pool, schema, needle);
   return {
     store,
     readModels,

@@ -4,12 +4,11 @@ import { guestStream, identityStream } from '../../app/profile-context';
 import { guestDecider, type GuestState } from '../../domain/guest.decider';
 import type { GuestEvent } from '../../domain/guest.events';
 import { MAX_MERGE_HOPS } from '../../app/guest-lookup';
+import { guestIdOfStream, prefetchGuestDocuments } from './guest-streams';
 import { claimKeyId, GUEST_LOOKUP_COLLECTIONS, guestLookupDocuments, guestLookupKeys, type GuestLookupDocument } from './guest-lookup.collections';
 
 /** Checkpoint name of the projection (also its metric and span label). */
 export const GUEST_LOOKUP_PROJECTION = 'customer-profile--guest-lookup';
-
-const GUEST_STREAM_PREFIX = 'guest-';
 
 export type GuestLookupProjectionDeps = {
   /** The DECRYPTING event store: a gap in a guest's document is healed by folding its stream again. */
@@ -73,8 +72,8 @@ async function save(docs: TenantDocuments, previous: GuestLookupDocument | undef
  * is folded again from the event store, so the document is never built from a partial history.
  */
 export async function projectGuestLookup(event: StoredEvent, session: DocumentSession, deps: GuestLookupProjectionDeps): Promise<void> {
-  if (!event.streamName.startsWith(GUEST_STREAM_PREFIX)) return;
-  const guestId = event.streamName.slice(GUEST_STREAM_PREFIX.length);
+  const guestId = guestIdOfStream(event.streamName);
+  if (guestId === undefined) return;
   const tenantId = event.metadata.tenantId;
   const position = event.globalPosition;
   const docs = session.forTenant(tenantId);
@@ -110,10 +109,7 @@ export function createGuestLookupProjection(options: GuestLookupProjectionOption
     project: (event, session) => projectGuestLookup(event, session, deps),
     store: options.store,
     collections: GUEST_LOOKUP_COLLECTIONS,
-    prefetch: (events) =>
-      events
-        .filter((e) => e.streamName.startsWith(GUEST_STREAM_PREFIX))
-        .map((e) => ({ collection: guestLookupDocuments, tenantId: e.metadata.tenantId, id: e.streamName.slice(GUEST_STREAM_PREFIX.length) })),
+    prefetch: prefetchGuestDocuments(guestLookupDocuments),
     ...(options.onError ? { onError: options.onError } : {}),
   });
 }

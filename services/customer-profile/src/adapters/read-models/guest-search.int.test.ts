@@ -5,7 +5,7 @@
  */
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
-import { dropSchema, eventually, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, eventually, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import pg from 'pg';
 import { eraseGuest, registerGuest } from '../../app/guest-use-cases';
 import { createProfileContext, type Caller, type ProfileContext } from '../../app/profile-context';
@@ -57,15 +57,7 @@ describe('guest search on PostgreSQL', () => {
   });
 
   /** Tables of the test's schema whose rows contain `needle` in their text form. */
-  async function textSearch(needle: string): Promise<string[]> {
-    const { rows: tables } = await pool.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
-    const hits: string[] = [];
-    for (const { table_name } of tables) {
-      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}" t WHERE t::text ILIKE $1`, [`%${needle}%`]);
-      if (rows[0]!.n > 0) hits.push(`${table_name}: ${rows[0]!.n}`);
-    }
-    return hits;
-  }
+  const textSearch = (needle: string) => schemaTextSearch(pool, schema, needle);
 
   const ids = async (q: string, limit = 10) => (await search.search(TENANT, { q, limit })).items;
 

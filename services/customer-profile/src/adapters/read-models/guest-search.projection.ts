@@ -23,11 +23,10 @@ import {
   type GuestSearchDocument,
   type GuestSearchKeyDocument,
 } from './guest-search.collections';
+import { guestIdOfStream, prefetchGuestDocuments } from './guest-streams';
 
 /** Checkpoint name of the projection (also its metric and span label). */
 export const GUEST_SEARCH_PROJECTION = 'customer-profile--guest-search';
-
-const GUEST_STREAM_PREFIX = 'guest-';
 
 /** Event types that change what search finds; the others are skipped without a read. */
 const RELEVANT = new Set<GuestEvent['type']>([
@@ -164,8 +163,8 @@ export async function purgeGuestSearch(docs: TenantDocuments, guestId: string, b
 
 /** The guest-search projection: one decrypted guest event applied in the runner's session. */
 export async function projectGuestSearch(event: StoredEvent, session: DocumentSession): Promise<void> {
-  if (!event.streamName.startsWith(GUEST_STREAM_PREFIX) || !RELEVANT.has(event.type as GuestEvent['type'])) return;
-  const guestId = event.streamName.slice(GUEST_STREAM_PREFIX.length);
+  const guestId = guestIdOfStream(event.streamName);
+  if (guestId === undefined || !RELEVANT.has(event.type as GuestEvent['type'])) return;
   const tenantId = event.metadata.tenantId;
   const position = event.globalPosition;
   const docs = session.forTenant(tenantId);
@@ -204,10 +203,7 @@ export function createGuestSearchProjection(options: GuestSearchProjectionOption
     project: projectGuestSearch,
     store: options.store,
     collections: GUEST_SEARCH_COLLECTIONS,
-    prefetch: (events) =>
-      events
-        .filter((e) => e.streamName.startsWith(GUEST_STREAM_PREFIX))
-        .map((e) => ({ collection: guestSearchDocuments, tenantId: e.metadata.tenantId, id: e.streamName.slice(GUEST_STREAM_PREFIX.length) })),
+    prefetch: prefetchGuestDocuments(guestSearchDocuments),
     ...(options.onError ? { onError: options.onError } : {}),
   });
 }

@@ -10,7 +10,7 @@ import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubje
 import { PostgresIdempotencyStore, type HttpLogger } from '@hearth/http';
 import { connectMessaging, type Messaging, type Responder } from '@hearth/messaging';
 import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import { PostgresTimerStore, type TimerWorker } from '@hearth/timers';
 import type { Express } from 'express';
 import pg from 'pg';
@@ -152,15 +152,7 @@ export async function startHarness(): Promise<Harness> {
       }
       return { fired };
     },
-    async textSearch(needle) {
-      const { rows: tables } = await pool.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema]);
-      const hits: string[] = [];
-      for (const { table_name } of tables) {
-        const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}" t WHERE t::text ILIKE $1`, [`%${needle}%`]);
-        if (rows[0]!.n > 0) hits.push(`${table_name}: ${rows[0]!.n}`);
-      }
-      return hits;
-    },
+    textSearch: (needle) => schemaTextSearch(pool, schema, needle),
     async close() {
       for (const stop of stops.reverse()) await stop();
       await served.stop();

@@ -8,8 +8,15 @@ import { arrivals, guestViews, timelineEntries, type ArrivalDocument, type Guest
 /** A stored view as the use cases read it (`StoredGuestView`: the JSON kept, parsed on demand). Shared by cached readers. */
 export function viewOf(doc: GuestViewDocument): StoredGuestView {
   const json = doc.json;
-  const state = JSON.parse(json) as GuestViewState;
-  return { guestId: doc.id, version: doc.version, mergedInto: state.mergedInto, linked: linkedGuestIds(state), state: () => JSON.parse(json) as GuestViewState };
+  // parsed once here for what every read needs; the first state() (a view just read is presented next) takes
+  // this parse instead of repeating it, later ones parse the kept text again
+  let parsed: GuestViewState | undefined = JSON.parse(json) as GuestViewState;
+  const state = () => {
+    const out = parsed ?? (JSON.parse(json) as GuestViewState);
+    parsed = undefined;
+    return out;
+  };
+  return { guestId: doc.id, version: doc.version, mergedInto: parsed.mergedInto, linked: linkedGuestIds(parsed), state };
 }
 
 const arrivalOf = (doc: ArrivalDocument): Arrival => ({

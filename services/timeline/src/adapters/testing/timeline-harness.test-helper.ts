@@ -11,7 +11,7 @@ import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubje
 import { signHs256Token, type HttpLogger, type Role } from '@hearth/http';
 import { connectMessaging, type Messaging, type Responder } from '@hearth/messaging';
 import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import type { Express } from 'express';
 import pg from 'pg';
 import { RenderedViewCache } from '../../app/rendered-views';
@@ -234,15 +234,7 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
       fake.setDirectory(chainDirectory(tenantId));
       return tenantId;
     },
-    async textSearch(needle) {
-      const { rows: tables } = await pool.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
-      const hits: string[] = [];
-      for (const { table_name } of tables) {
-        const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}" t WHERE t::text ILIKE $1`, [`%${needle}%`]);
-        if (rows[0]!.n > 0) hits.push(`${table_name}: ${rows[0]!.n}`);
-      }
-      return hits;
-    },
+    textSearch: (needle) => schemaTextSearch(pool, schema, needle),
     async close() {
       streams.endAll();
       await feed.close();
