@@ -73,7 +73,8 @@ if (services.length === 0) {
 
 let stopping = false;
 const children = services.map(({ dir, pkg }) => {
-  const child = spawn(process.execPath, [join(servicesDir, dir, pkg.main)], {
+  // a service's own Node flags (hearth.nodeArgs, e.g. its young-generation size) come before its entry point
+  const child = spawn(process.execPath, [...(pkg.hearth.nodeArgs ?? []), join(servicesDir, dir, pkg.main)], {
     cwd: join(servicesDir, dir),
     env: { ...env, PORT: String(pkg.hearth.port), ...pkg.hearth.env },
     stdio: ['ignore', 'pipe', 'pipe'],

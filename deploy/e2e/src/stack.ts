@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { signHs256Token, type Role } from '@hearth/http';
 import { connectMessaging } from '@hearth/messaging';
-import { dropSchema, testDatabaseUrl, uniqueName } from '@hearth/testing';
+import { dropSchema, serviceNodeArgs, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import pg from 'pg';
 
 /**
@@ -49,7 +49,7 @@ export async function startService(name: ServiceName, options: { env?: Record<st
   const port = await freePort();
   const schema = uniqueName(`e2e_${name.replace(/-/g, '_')}`);
   const lines: string[] = [];
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...serviceNodeArgs(repoRoot, name), entry], {
     cwd: join(repoRoot, 'services', name),
     env: {
       ...process.env,

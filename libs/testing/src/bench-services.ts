@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -79,7 +79,25 @@ export function freePort(): Promise<number> {
 /** The Node major version the services need (package.json engines). */
 const MIN_NODE_MAJOR = 24;
 
-export type BenchService = { name: string; port: number; schema: string; child: ChildProcess };
+export type BenchService = {
+  name: string;
+  port: number;
+  schema: string;
+  child: ChildProcess;
+  /** The Node flags the service runs with: its own (`hearth.nodeArgs` of its package.json), then BENCH_SERVICE_NODE_ARGS. */
+  nodeArgs: readonly string[];
+};
+
+/**
+ * The Node flags a service declares for itself (`hearth.nodeArgs` in `services/<name>/package.json`), which
+ * every launcher passes (npm start, the end-to-end stack, benchmarks), e.g. the young-generation size.
+ */
+export function serviceNodeArgs(repoRoot: string, name: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'services', name, 'package.json'), 'utf8')) as { hearth?: { nodeArgs?: unknown } };
+  const args = pkg.hearth?.nodeArgs ?? [];
+  if (!Array.isArray(args) || !args.every((a): a is string => typeof a === 'string')) throw new Error(`services/${name}/package.json: hearth.nodeArgs must be an array of strings`);
+  return args;
+}
 
 /**
  * What benches run services with: production settings (NODE_ENV=production: replies are not re-validated
@@ -116,7 +134,8 @@ export async function startBenchService(options: {
   }
   const schema = options.schema ?? `bench_${options.name.replace(/-/g, '_')}_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const logsDir = options.logsDir ?? process.env.BENCH_SERVICE_LOGS;
-  const nodeArgs = options.profiled ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
+  const extraArgs = options.profiled ? (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') : [];
+  const nodeArgs = [...serviceNodeArgs(options.repoRoot, options.name), ...extraArgs];
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, join(options.repoRoot, 'services', options.name, 'dist', 'index.js')], {
     env: { ...process.env, ...BENCH_SERVICE_ENV, PORT: String(port), DATABASE_SCHEMA: schema, ...options.env },
@@ -127,7 +146,7 @@ export async function startBenchService(options: {
     child.stdout?.pipe(createWriteStream(join(logsDir, `${options.name}.log`)));
   }
   stopWithThisProcess(child);
-  const service = { name: options.name, port, schema, child };
+  const service = { name: options.name, port, schema, child, nodeArgs };
   for (let i = 0; ; i++) {
     const ready = await options.http.call(port, 'GET', '/readyz', '').catch(() => undefined);
     if (ready?.status === 200) return service;

@@ -7,5 +7,5 @@ export { cpuTotal, percentile, processTreeCpu, settle, settlePostgres } from './
 export type { CpuSeconds } from './bench';
 export { constantRate, vegetaBinary } from './constant-rate';
 export type { ConstantRateResult, ConstantRateTarget } from './constant-rate';
-export { BENCH_SERVICE_ENV, benchHttp, freePort, inParallel, startBenchService, stopBenchServices } from './bench-services';
+export { BENCH_SERVICE_ENV, benchHttp, freePort, inParallel, serviceNodeArgs, startBenchService, stopBenchServices } from './bench-services';
 export type { BenchHttp, BenchReply, BenchService } from './bench-services';
