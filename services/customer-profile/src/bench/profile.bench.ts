@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     const call = (method: string, path: string, token: string, body?: unknown) => http.call(port, method, path, token, body, { 'x-brand-id': 'hotels' });
     const token = await signHs256Token({ sub: 'bench', tenant: 'bench', roles: ['admin', 'agent'], brands: '*' }, { secret: JWT_SECRET, ttl: '1h' });
     await call('POST', '/v1/brands', token, { brandId: 'hotels', name: 'Bench Hotels', sharing: 'shared' });
-    console.log(`customer-profile benchmark: ${fmt(GUESTS)} guests, lookups at ${fmt(RATE)}/s for ${SECONDS}s, NODE_ENV=production, HTTP_WORKERS=${HTTP_WORKERS}, Node ${process.version} ${service.nodeArgs.join(" ")}, schema ${schema}`);
+    console.log(`customer-profile benchmark: ${fmt(GUESTS)} guests, lookups at ${fmt(RATE)}/s for ${SECONDS}s, NODE_ENV=production, HTTP_WORKERS=${HTTP_WORKERS}, Node ${process.version}, Node flags ${service.nodeArgs.join(' ') || '(none)'}, schema ${schema}`);
 
     const loaded = Number(
       (await pool.query(`SELECT count(*)::int AS n FROM "${schema}".events WHERE category = 'guest' AND type = 'GuestRegistered'`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n,

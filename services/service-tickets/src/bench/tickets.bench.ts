@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     const chainAgent = await sign('bench-guest-care.agent-0', ['agent'], '*');
     const hotelAgent = await sign('bench-front-desk.agent-1', ['agent'], ['bench-hotels']);
     console.log(
-      `service-tickets benchmark, Node ${process.version}, NODE_ENV=production, service-tickets HTTP_WORKERS=${HTTP_WORKERS} (customer-profile 1), Node flags ${tickets.nodeArgs.join(" ") || "(none)"}, ` +
+      `service-tickets benchmark, Node ${process.version}, NODE_ENV=production, service-tickets HTTP_WORKERS=${HTTP_WORKERS} (customer-profile 1), Node flags ${tickets.nodeArgs.join(' ') || '(none)'}, ` +
         `${fmt(TICKETS)} tickets over ${fmt(GUESTS)} guests, ${CONCURRENCY} in flight; queue reads at ${fmt(RATE)}/s for ${SECONDS} s; ` +
         `${METRICS_READS} metrics reads each; schemas ${profile.schema} / ${tickets.schema}`,
     );

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     services.push(await startService('timeline', { HTTP_WORKERS, CUSTOMER_PROFILE_RPC_PREFIX: RPC_PREFIX, TIMELINE_INGEST_DURABLE: INGEST_DURABLE, TIMELINE_INGEST_DELIVER_POLICY: 'new' }));
     const [profile, timeline] = services as [Service, Service];
     const token = await signHs256Token({ sub: 'bench', tenant: TENANT, roles: ['admin', 'agent', 'integration'], brands: '*' }, { secret: JWT_SECRET, ttl: '2h' });
-    console.log(`timeline benchmark, Node ${process.version}, NODE_ENV=production, timeline HTTP_WORKERS=${HTTP_WORKERS}, timeline Node flags ${timeline.nodeArgs.join(" ") || "(none)"}, schemas ${profile.schema} / ${timeline.schema}`);
+    console.log(`timeline benchmark, Node ${process.version}, NODE_ENV=production, timeline HTTP_WORKERS=${HTTP_WORKERS}, timeline Node flags ${timeline.nodeArgs.join(' ') || '(none)'}, schemas ${profile.schema} / ${timeline.schema}`);
 
     if (SEED) {
       const seedStart = performance.now();
