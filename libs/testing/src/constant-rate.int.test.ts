@@ -16,7 +16,7 @@ describe('constantRate (Vegeta)', () => {
         seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body });
         const status = req.url?.startsWith('/missing') ? 404 : 200;
         res.writeHead(status, { 'content-type': 'application/json', 'server-timing': 'app;dur=0.25' });
-        res.end(JSON.stringify({ items: [{ url: req.url }] }));
+        res.end(JSON.stringify(req.url === '/who' ? { auth: req.headers.authorization } : { items: [{ url: req.url }] }));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +60,26 @@ describe('constantRate (Vegeta)', () => {
     expect(seen).toHaveLength(100);
     expect(seen).toContainEqual({ method: 'GET', url: '/guests/a', auth: 'Bearer one', body: '' });
     expect(seen).toContainEqual({ method: 'POST', url: '/guests', auth: 'Bearer two', body: '{"name":"Ana"}' });
+  }, 60_000);
+
+  it('hands each answer back with the target it was sent for, also when targets share a path', async () => {
+    const answers: { label: string | undefined; path: string; bodyStart: string }[] = [];
+    await constantRate({
+      port,
+      rate: 50,
+      seconds: 1,
+      targets: [
+        { method: 'GET', path: '/who', headers: { authorization: 'Bearer one' }, label: 'first' },
+        { method: 'GET', path: '/who', headers: { authorization: 'Bearer two' }, label: 'second' },
+      ],
+      bodyBytes: 40,
+      onResult: (path, _ms, _status, bodyStart, target) => answers.push({ label: target.label, path, bodyStart }),
+    });
+    expect(answers).toHaveLength(50);
+    expect(new Set(answers.map((a) => a.path))).toEqual(new Set(['/who']));
+    for (const label of ['first', 'second']) expect(answers.filter((a) => a.label === label)).toHaveLength(25);
+    // the answer to each request names the token sent with it: the target handed back is the one sent
+    for (const answer of answers) expect(answer.bodyStart).toBe(JSON.stringify({ auth: answer.label === 'first' ? 'Bearer one' : 'Bearer two' }));
   }, 60_000);
 
   it('counts requests nobody answers as errors with status 0', async () => {

@@ -13,7 +13,14 @@ import { cpuTotal, percentile } from './bench';
  * scheduling delays and garbage collections otherwise land in every latency it records.
  */
 
-export type ConstantRateTarget = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; headers?: Record<string, string>; body?: unknown };
+export type ConstantRateTarget = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** What the caller calls this request (e.g. a row of its report); handed back with each answer. */
+  label?: string;
+};
 
 export type ConstantRateResult = {
   /** Client-measured latencies (ms), ascending. */
@@ -77,8 +84,11 @@ export async function constantRate(options: {
    * a free connection counts that wait in its latency.
    */
   maxConnections?: number;
-  /** Called for every answer: the request's path, its latency (ms), status and first `bodyBytes` of the body. */
-  onResult?: (path: string, ms: number, status: number, bodyStart: string) => void;
+  /**
+   * Called for every answer: the request's path, its latency (ms), status, first `bodyBytes` of the body
+   * and the target it was sent for (targets with the same path, e.g. with other tokens, stay apart).
+   */
+  onResult?: (path: string, ms: number, status: number, bodyStart: string, target: ConstantRateTarget) => void;
 }): Promise<ConstantRateResult> {
   const vegeta = vegetaBinary();
   const dir = mkdtempSync(join(tmpdir(), 'hearth-vegeta-'));
@@ -88,10 +98,11 @@ export async function constantRate(options: {
     writeFileSync(
       targetsFile,
       options.targets
-        .map((t) =>
+        .map((t, i) =>
           JSON.stringify({
             method: t.method,
-            url: `${origin}${t.path}`,
+            // the fragment names the target in Vegeta's results and is never sent
+            url: `${origin}${t.path}#${i}`,
             header: Object.fromEntries(Object.entries({ ...t.headers, ...(t.body === undefined ? {} : { 'content-type': 'application/json' }) }).map(([k, v]) => [k, [v]])),
             ...(t.body === undefined ? {} : { body: Buffer.from(JSON.stringify(t.body)).toString('base64') }),
           }),
@@ -137,7 +148,10 @@ export async function constantRate(options: {
       bySecond.push({ sent, ms });
       statuses[r.code] = (statuses[r.code] ?? 0) + 1;
       if (r.code === 0 || !ok(r.code, bodyStart)) errors++;
-      options.onResult?.(r.url.slice(origin.length), ms, r.code, bodyStart);
+      if (options.onResult) {
+        const hash = r.url.lastIndexOf('#');
+        options.onResult(r.url.slice(origin.length, hash), ms, r.code, bodyStart, options.targets[Number(r.url.slice(hash + 1))]!);
+      }
       const timing = r.headers?.['Server-Timing']?.[0];
       const match = timing ? /app;dur=([\d.]+)/.exec(timing) : null;
       if (match) serverMs.push(Number(match[1]));

@@ -301,7 +301,6 @@ async function main(): Promise<void> {
         const listing = listings[i % listings.length]!;
         return { method: 'GET' as const, path: listing.path(), headers: { authorization: `Bearer ${listing.token}` }, label: listing.label };
       });
-      const labelOf = new Map(targets.map((t) => [t.path, t.label]));
       let empty = 0;
       const cpuBefore = cpuTotal(tickets.child.pid);
       const started = performance.now();
@@ -311,8 +310,8 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         targets,
         bodyBytes: 16,
-        onResult: (path, ms, status, bodyStart) => {
-          byLabel.get(labelOf.get(path)!)?.push(ms);
+        onResult: (_path, ms, status, bodyStart, target) => {
+          byLabel.get(target.label!)?.push(ms);
           if (status === 200 && bodyStart.startsWith('{"items":[]')) empty++;
         },
       });
