@@ -62,7 +62,7 @@ async function save(docs: TenantDocuments, previous: GuestLookupDocument | undef
   for (const id of before) if (!after.has(id)) await docs.delete(guestLookupKeys, id, { beforeVersion: next.version });
   // without a previous document the keys may exist or not (a purge, a first run): write them all
   for (const id of after) if (!before.has(id) || !previous) await docs.upsert(guestLookupKeys, { id, tenantId: next.tenantId, version: next.version, guestId: next.id });
-  if (live) await docs.upsert(guestLookupDocuments, JSON.parse(JSON.stringify(next)) as GuestLookupDocument);
+  if (live) await docs.upsert(guestLookupDocuments, next);
   else await docs.delete(guestLookupDocuments, next.id, { beforeVersion: next.version });
 }
 

@@ -131,9 +131,7 @@ async function save(docs: TenantDocuments, previous: GuestSearchDocument | undef
   for (const id of before) if (!keep.has(id)) await docs.delete(guestSearchKeys, id, { beforeVersion: next.version });
   // a key's id is a hash of its whole content: one that already exists is already right
   for (const key of after) if (!before.has(key.id)) await docs.upsert(guestSearchKeys, key);
-  // A JSON copy: documents read back from the memory store are structuredClone()s, which under Jest come
-  // from another realm and then fail the store's plain-object check when written back.
-  await docs.upsert(guestSearchDocuments, JSON.parse(JSON.stringify(next)) as GuestSearchDocument);
+  await docs.upsert(guestSearchDocuments, next);
 }
 
 async function deleteKeys(docs: TenantDocuments, filter: Filter, beforeVersion?: number): Promise<GuestSearchKeyDocument[]> {
