@@ -25,6 +25,8 @@ export const configSchema = z.object({
   SSE_HEARTBEAT: duration().default(15_000),
   /** Guest views kept in each process's memory (exact: dropped when the projection changes them; 0 turns the cache off). */
   VIEW_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+  /** And at most this many MiB of them (their JSON text); views the projection of this process writes are kept as written. */
+  VIEW_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(256),
   /** Rendered guest views (JSON) kept per process, in MiB (0 turns it off): a read of an unchanged view sends them as they are. */
   VIEW_RENDER_CACHE_MB: z.coerce.number().int().min(0).max(4_096).default(32),
   /** How old a kept rendering may be (its `generatedAt`, and the clock its cues were computed at). */

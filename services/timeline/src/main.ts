@@ -8,7 +8,7 @@ import { PostgresDocumentStore } from '@hearth/read-models';
 import { createServicePool, servicePoolOptions } from '@hearth/postgres';
 import { createTimelineFeed, createTimelineHttpApp } from './adapters/http';
 import { createIngestHandler, startIngestConsumers } from './adapters/nats';
-import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION, viewOf } from './adapters/read-models';
+import { cachedGuestViews, createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, TIMELINE_PROJECTION } from './adapters/read-models';
 import { RenderedViewCache } from './app/rendered-views';
 import { createTimelineContext } from './app/timeline-context';
 import { configSchema, type TimelineConfig } from './config';
@@ -61,7 +61,7 @@ async function connectClients(config: TimelineConfig, { provision }: { provision
     rawStore: events,
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: config.TENANT_DIRECTORY_CACHE }),
-    readModel: createTimelineReadModel(readModels, config.VIEW_CACHE_SIZE > 0 ? { viewCache: readModels.cachedReader(guestViews, { maxEntries: config.VIEW_CACHE_SIZE, map: viewOf }) } : {}),
+    readModel: createTimelineReadModel(readModels, config.VIEW_CACHE_SIZE > 0 ? { viewCache: cachedGuestViews(readModels, { maxEntries: config.VIEW_CACHE_SIZE, maxMiB: config.VIEW_CACHE_MB }) } : {}),
     ...(config.VIEW_RENDER_CACHE_MB > 0 ? { renderedViews: new RenderedViewCache({ maxChars: config.VIEW_RENDER_CACHE_MB * 1024 * 1024, maxAgeMs: config.VIEW_RENDER_MAX_AGE }) } : {}),
   });
   const close = async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { reservationOf } from './arrivals';
 import { computeCues, cueSchema, type CueInput } from './cues';
 import { isBucketVisible, isScopeKeyVisible, parseScopeKey, scopeKeyOf } from './entry-scope';
-import { compareInstants, earliest, finiteNumberOf, instant, isRecord, latest, stringOf } from './json';
+import { compareInstants, compareParsedInstants, earliest, finiteNumberOf, instant, isRecord, latest, stringOf } from './json';
 import { addMoney, formatMoney, formatTotals, isMoney, moneyResponseSchema } from './money';
 import { timelineEntryResponseSchema, toEntryResponse } from './touchpoint.schemas';
 import type { JsonValue, Money, ProfileSnapshot, TimelineEntry, ViewerScope } from './timeline.types';
@@ -348,12 +348,22 @@ export function compareEntriesNewestFirst(a: TimelineEntry, b: TimelineEntry): n
   return compareInstants(b.occurredAt, a.occurredAt) || compareInstants(b.recordedAt, a.recordedAt) || (a.entryId < b.entryId ? 1 : a.entryId > b.entryId ? -1 : 0);
 }
 
+/** The newest `GUEST_VIEW_RECENT_ENTRIES` of distinct entries, in `compareEntriesNewestFirst` order (each instant parsed once). */
 function newestEntries(entries: TimelineEntry[]): TimelineEntry[] {
   const seen = new Set<string>();
-  return entries
-    .filter((e) => (seen.has(e.entryId) ? false : (seen.add(e.entryId), true)))
-    .sort(compareEntriesNewestFirst)
-    .slice(0, GUEST_VIEW_RECENT_ENTRIES);
+  const keyed: Array<{ entry: TimelineEntry; occurred: number; recorded: number }> = [];
+  for (const entry of entries) {
+    if (seen.has(entry.entryId)) continue;
+    seen.add(entry.entryId);
+    keyed.push({ entry, occurred: instant(entry.occurredAt), recorded: instant(entry.recordedAt) });
+  }
+  keyed.sort(
+    (a, b) =>
+      compareParsedInstants(b.entry.occurredAt, b.occurred, a.entry.occurredAt, a.occurred) ||
+      compareParsedInstants(b.entry.recordedAt, b.recorded, a.entry.recordedAt, a.recorded) ||
+      (a.entry.entryId < b.entry.entryId ? 1 : a.entry.entryId > b.entry.entryId ? -1 : 0),
+  );
+  return keyed.slice(0, GUEST_VIEW_RECENT_ENTRIES).map((k) => k.entry);
 }
 
 function emptyBucket(): BucketStats {

@@ -2,6 +2,7 @@ import type { AnyIntegrationEvent } from '@hearth/contracts';
 import { z } from 'zod';
 import {
   combineViews,
+  compareEntriesNewestFirst,
   evolveGuestView,
   guestViewResponseSchema,
   initialGuestView,
@@ -181,6 +182,24 @@ describe('guest view: out-of-order arrival', () => {
     const v = view(fold('g-1', shuffled.map(recorded)));
     expect(v.timeline).toHaveLength(20);
     expect(v.timeline.map((e) => e.entryId)).toEqual(entries.slice(10).reverse().map((e) => e.entryId));
+  });
+
+  it('orders ties the way compareEntriesNewestFirst does: one instant written with two offsets, then recordedAt, then entry id', () => {
+    const at = (occurredAt: string, recordedAt: string, entryId: string): TimelineEntry => ({ ...touchpoint('g-1', { type: 'note', occurredAt, payload: { text: entryId } }, entryId), recordedAt });
+    const entries = [
+      at('2026-03-01T12:00:00+02:00', '2026-03-02T00:00:00Z', 'e-a'),
+      at('2026-03-01T10:00:00Z', '2026-03-02T00:00:00Z', 'e-b'), // the same instant as e-a
+      at('2026-03-01T10:00:00Z', '2026-03-03T00:00:00Z', 'e-c'), // recorded later
+      at('2026-03-01T10:00:00Z', '2026-03-02T00:00:00Z', 'e-d'),
+      at('2026-02-01T10:00:00Z', '2026-03-02T00:00:00Z', 'e-e'),
+      at('2026-04-01T10:00:00Z', '2026-03-02T00:00:00Z', 'e-f'),
+    ];
+    const expected = [...entries].sort(compareEntriesNewestFirst).map((e) => e.entryId);
+    // one instant in two spellings: the texts decide (deterministic); equal texts: recorded later first, then the larger id
+    expect(expected).toEqual(['e-f', 'e-a', 'e-c', 'e-d', 'e-b', 'e-e']);
+    for (const order of [entries, [...entries].reverse(), [entries[3]!, entries[0]!, entries[5]!, entries[1]!, entries[4]!, entries[2]!]]) {
+      expect(view(fold('g-1', order.map(recorded))).timeline.map((e) => e.entryId)).toEqual(expected);
+    }
   });
 
   it('leaves profile maintenance out of the last entries (it stays on the timeline), so newer consents never push stays out', () => {

@@ -43,8 +43,11 @@ export function instant(iso: string): number {
 
 /** Orders ISO date-times by the instant they denote (`+02:00` and `Z` compare correctly); unparsable ones first. */
 export function compareInstants(a: string, b: string): number {
-  const x = instant(a);
-  const y = instant(b);
+  return compareParsedInstants(a, instant(a), b, instant(b));
+}
+
+/** `compareInstants` of two date-times whose `instant` is known already (sorting many: parse each once). */
+export function compareParsedInstants(a: string, x: number, b: string, y: number): number {
   if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? a.localeCompare(b) : -1) : 1;
   return x - y || a.localeCompare(b);
 }

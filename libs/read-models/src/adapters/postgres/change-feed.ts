@@ -14,31 +14,40 @@ export function changeChannel(schema: string): string {
   return `hrm_${createHash('sha1').update(`documents:${schema}`).digest('hex').slice(0, 24)}`;
 }
 
-/** A changed document: collection, tenant, id. */
-export type DocumentChange = readonly [collection: string, tenantId: string, id: string];
+/**
+ * A changed document: collection, tenant, id, and the version it was written with (absent: unknown, as for
+ * a delete; a reader then drops whatever it holds).
+ */
+export type DocumentChange = readonly [collection: string, tenantId: string, id: string, version?: number];
 
 /** NOTIFY payloads are limited to 8,000 bytes: changes go out in chunks; beyond `MAX_CHUNKS`, a reset of the collections. */
 const MAX_PAYLOAD = 7_500;
 const MAX_CHUNKS = 20;
 
-/** The payloads announcing `changes` (JSON arrays), or one `{"reset":[collections]}` when there are too many. */
+/**
+ * The payloads announcing `changes`, or one `{"reset":[collections]}` when there are too many. A payload is
+ * a JSON array of `[collection, tenantId, id]` triples followed by one `{"versions":[…]}` object holding the
+ * triples' versions in order (`null`: unknown). Listeners that predate versions skip the object and drop
+ * every triple, so processes of two releases can share a channel during a rolling update.
+ */
 export function changePayloads(changes: Iterable<DocumentChange>): string[] {
   const payloads: string[] = [];
   let current: DocumentChange[] = [];
-  let size = 2;
+  let size = 16;
   const collections = new Set<string>();
+  const flush = () => {
+    payloads.push(JSON.stringify([...current.map(([c, t, id]) => [c, t, id]), { versions: current.map((change) => change[3] ?? null) }]));
+    current = [];
+    size = 16;
+  };
   for (const change of changes) {
     collections.add(change[0]);
-    const length = JSON.stringify(change).length + 1;
-    if (size + length > MAX_PAYLOAD && current.length > 0) {
-      payloads.push(JSON.stringify(current));
-      current = [];
-      size = 2;
-    }
+    const length = JSON.stringify(change.slice(0, 3)).length + String(change[3] ?? null).length + 2;
+    if (size + length > MAX_PAYLOAD && current.length > 0) flush();
     current.push(change);
     size += length;
   }
-  if (current.length > 0) payloads.push(JSON.stringify(current));
+  if (current.length > 0) flush();
   return payloads.length > MAX_CHUNKS ? [JSON.stringify({ reset: [...collections] })] : payloads;
 }
 
@@ -60,8 +69,7 @@ export class DocumentChangeListener {
       connection: config,
       channel,
       onNotification: (payload) => {
-        const parsed = parsePayload(payload);
-        if (parsed) this.emit(parsed);
+        this.emit(parsePayload(payload));
       },
       onGap: () => this.emit({ type: 'reset', collections: null }),
     });
@@ -91,14 +99,27 @@ export class DocumentChangeListener {
   }
 }
 
-function parsePayload(payload: string): ChangeEvent | undefined {
+/** Exported for tests: what a payload announces (anything unreadable is a reset of everything). */
+export function parsePayload(payload: string): ChangeEvent {
   try {
     const value = JSON.parse(payload) as unknown;
-    if (Array.isArray(value)) return { type: 'changed', changes: value.filter((c): c is DocumentChange => Array.isArray(c) && c.length === 3 && c.every((p) => typeof p === 'string')) };
+    if (Array.isArray(value)) {
+      const last = value.at(-1) as { versions?: unknown } | undefined;
+      const versions = last !== null && typeof last === 'object' && !Array.isArray(last) && Array.isArray(last.versions) ? (last.versions as unknown[]) : [];
+      const changes: DocumentChange[] = [];
+      for (const item of value) {
+        if (!Array.isArray(item)) continue;
+        if (item.length !== 3 || !item.every((p) => typeof p === 'string')) return { type: 'reset', collections: null };
+        const version = versions[changes.length];
+        const [collection, tenantId, id] = item as [string, string, string];
+        changes.push(typeof version === 'number' && Number.isSafeInteger(version) ? [collection, tenantId, id, version] : [collection, tenantId, id]);
+      }
+      return { type: 'changed', changes };
+    }
     const reset = (value as { reset?: unknown } | null)?.reset;
     if (Array.isArray(reset)) return { type: 'reset', collections: reset.filter((c): c is string => typeof c === 'string') };
   } catch {
-    // not ours: ignore
+    // unreadable: below
   }
   return { type: 'reset', collections: null }; // unreadable: assume anything changed
 }

@@ -111,4 +111,46 @@ describe('PostgreSQL change feed and cached readers', () => {
     expect(await cache.get('t2', 'g1')).toBeUndefined();
     cache.close();
   });
+
+  it('write-through: serves what this process committed without a read, until another process commits a newer version', async () => {
+    const parse = (doc: View) => JSON.parse(doc.json) as { n: number };
+    const own = writer.cachedReader(views, { map: parse, writeThrough: true });
+    const theirs = reader.cachedReader(views, { map: parse });
+    expect(await writer.changeFeedReady()).toBe(true);
+    expect(await reader.changeFeedReady()).toBe(true);
+    const project = (version: number, n: number) =>
+      writer.transaction(async (session) => void (await session.forTenant('t1').upsert(views, { id: 'w1', tenantId: 't1', version, json: JSON.stringify({ n }) })), { writeBehind: true });
+
+    await project(10, 1);
+    expect(await own.get('t1', 'w1')).toEqual({ n: 1 });
+    expect(own.stats()).toMatchObject({ hits: 1, misses: 0, writtenThrough: 1 });
+    // its own announcement arrives and is no reason to drop it; the other process reads the new version
+    await eventually(async () => expect(await theirs.get('t1', 'w1')).toEqual({ n: 1 }));
+    expect(await own.get('t1', 'w1')).toEqual({ n: 1 });
+    expect(own.stats().misses).toBe(0);
+
+    // a write the version guard refuses (older than the stored one) is neither written nor cached
+    await project(9, 99);
+    expect(await own.get('t1', 'w1')).toEqual({ n: 1 });
+    expect(own.stats()).toMatchObject({ misses: 0, writtenThrough: 1 });
+
+    // another process commits a newer version: announced with it, so this process drops its copy and reads
+    await reader.forTenant('t1').upsert(views, { id: 'w1', tenantId: 't1', version: 11, json: '{"n":2}' });
+    await eventually(async () => expect(await own.get('t1', 'w1')).toEqual({ n: 2 }), { timeoutMs: 10_000, intervalMs: 5 });
+    expect(own.stats().misses).toBeGreaterThan(0);
+
+    // a write of this process is served at once, while the other process drops its copy when the announcement comes
+    await project(12, 3);
+    const misses = own.stats().misses;
+    expect(await own.get('t1', 'w1')).toEqual({ n: 3 });
+    expect(own.stats()).toMatchObject({ misses, writtenThrough: 2 });
+    await eventually(async () => expect(await theirs.get('t1', 'w1')).toEqual({ n: 3 }), { timeoutMs: 10_000, intervalMs: 5 });
+    own.close();
+    theirs.close();
+  });
+
+  it('refuses write-through of a collection whose changes the store does not announce', async () => {
+    const other = defineCollection<View>({ name: 'not_announced' });
+    expect(() => writer.cachedReader(other, { map: (doc) => doc, writeThrough: true })).toThrow(/changeFeed/);
+  });
 });

@@ -9,6 +9,7 @@ import { countSql, createTableSql, findSql, promoteSql, table, uniqueIndexFields
 import { StatisticsKeeper, type AutoAnalyzeOptions } from './statistics-keeper';
 import { changeChannel, changePayloads, DocumentChangeListener, type DocumentChange } from './change-feed';
 import { createCachedReader, type CachedDocumentReader, type CachedReaderOptions } from './cached-reader';
+import { LocalCommits, type LocalWrite } from './local-commits';
 
 export type PostgresDocumentStoreOptions = {
   /** A pool to share with the service (e.g. its event store's), or a connection string to open one. */
@@ -52,8 +53,10 @@ class PostgresBackend implements Backend<Conn> {
   /** Collections whose changes are announced. */
   private readonly announced: ReadonlySet<string>;
   readonly channel: string;
-  /** Changes of the transaction running on a client, sent before its COMMIT. */
-  private readonly pending = new WeakMap<object, Map<string, DocumentChange>>();
+  /** Changes of the transaction running on a client, sent before its COMMIT (with the written document, for write-through caches). */
+  private readonly pending = new WeakMap<object, Map<string, { change: DocumentChange; doc?: StoredDocument }>>();
+  /** Write-through caches of this process, told what each transaction commits. */
+  readonly localCommits = new LocalCommits();
 
   constructor(
     readonly pool: pg.Pool,
@@ -68,15 +71,24 @@ class PostgresBackend implements Backend<Conn> {
     this.channel = changeChannel(schema);
   }
 
-  /** Notes changed documents of an announced collection: sent with the transaction's commit, or now when autocommitted. */
-  private async changed(conn: Conn, target: Target, collection: Collection, refs: readonly DocumentRef[]): Promise<void> {
-    if (target !== 'live' || !this.announced.has(collection.name) || refs.length === 0) return;
+  announces(collection: Collection): boolean {
+    return this.announced.has(collection.name);
+  }
+
+  /**
+   * Notes changed documents of an announced collection: sent with the transaction's commit, or now when
+   * autocommitted. Written documents are announced with their version; deleted ones without (a reader
+   * drops whatever it holds of them).
+   */
+  private async changed(conn: Conn, target: Target, collection: Collection, written: readonly StoredDocument[], deleted: readonly DocumentRef[] = []): Promise<void> {
+    if (target !== 'live' || !this.announced.has(collection.name) || written.length + deleted.length === 0) return;
     const pending = this.pending.get(conn);
     if (pending) {
-      for (const ref of refs) pending.set(`${collection.name}\u0000${ref.tenantId}\u0000${ref.id}`, [collection.name, ref.tenantId, ref.id]);
+      for (const doc of written) pending.set(`${collection.name}\u0000${doc.tenantId}\u0000${doc.id}`, { change: [collection.name, doc.tenantId, doc.id, doc.version], doc });
+      for (const ref of deleted) pending.set(`${collection.name}\u0000${ref.tenantId}\u0000${ref.id}`, { change: [collection.name, ref.tenantId, ref.id] });
       return;
     }
-    await this.announce(conn, refs.map((ref) => [collection.name, ref.tenantId, ref.id] as const));
+    await this.announce(conn, [...written.map((doc) => [collection.name, doc.tenantId, doc.id, doc.version] as const), ...deleted.map((ref) => [collection.name, ref.tenantId, ref.id] as const)]);
   }
 
   private async announce(conn: Conn, changes: Iterable<DocumentChange>): Promise<void> {
@@ -106,18 +118,27 @@ class PostgresBackend implements Backend<Conn> {
     if (!transaction) return fn(this.pool);
     const client = await this.pool.connect();
     let broken = false;
+    let committed: ((outcome: boolean) => void) | undefined;
     try {
       await client.query('BEGIN');
-      const changes = new Map<string, DocumentChange>();
+      const changes = new Map<string, { change: DocumentChange; doc?: StoredDocument }>();
       if (this.announced.size > 0) this.pending.set(client, changes);
       const result = await fn(client);
       this.pending.delete(client);
       // in the transaction: delivered when, and only if, it commits
-      if (changes.size > 0) await this.announce(client, changes.values());
+      if (changes.size > 0) await this.announce(client, [...changes.values()].map((c) => c.change));
+      // write-through caches register what is committing before COMMIT, so an announcement that overtakes it is not missed
+      const writes: LocalWrite[] = [];
+      if (this.localCommits.observed) for (const { change, doc } of changes.values()) if (doc) writes.push({ collection: change[0], doc });
+      committed = this.localCommits.committing(writes);
       await client.query('COMMIT');
+      const done = committed;
+      committed = undefined;
+      done(true);
       return result;
     } catch (error) {
       this.pending.delete(client);
+      committed?.(false);
       await client.query('ROLLBACK').catch(() => {
         broken = true; // the connection is unusable: let the pool discard it
       });
@@ -186,11 +207,15 @@ class PostgresBackend implements Backend<Conn> {
     const text = `INSERT INTO ${t} AS s (tenant_id, id, version, doc)
       SELECT d->>'tenantId', d->>'id', (d->>'version')::bigint, d FROM jsonb_array_elements($1::jsonb) AS d
       ON CONFLICT (tenant_id, id) DO UPDATE SET version = excluded.version, doc = excluded.doc
-      WHERE s.version < excluded.version`;
-    const result = await this.write(collection, () => conn.query(named(text, [JSON.stringify(docs)])));
+      WHERE s.version < excluded.version
+      RETURNING s.tenant_id, s.id`;
+    const result = await this.write(collection, () => conn.query<{ tenant_id: string; id: string }>(named(text, [JSON.stringify(docs)])));
     this.statistics?.wrote(t, result.rowCount ?? 0);
-    // the statement does not say which rows the version guard skipped: announce all (a spurious drop is harmless)
-    if ((result.rowCount ?? 0) > 0) await this.changed(conn, target, collection, docs);
+    // only the rows the version guard let through were written: a skipped (older) document is neither announced nor cached
+    if (result.rows.length > 0) {
+      const written = new Set(result.rows.map((row) => `${row.tenant_id}\u0000${row.id}`));
+      await this.changed(conn, target, collection, docs.filter((doc) => written.has(`${doc.tenantId}\u0000${doc.id}`)));
+    }
     return result.rowCount ?? 0;
   }
 
@@ -202,7 +227,7 @@ class PostgresBackend implements Backend<Conn> {
     if (options.beforeVersion !== undefined) text += ` AND version < $${values.push(options.beforeVersion)}`;
     const result = await conn.query(named(text, values));
     this.statistics?.wrote(t, result.rowCount ?? 0);
-    if (result.rowCount === 1) await this.changed(conn, target, collection, [ref]);
+    if (result.rowCount === 1) await this.changed(conn, target, collection, [], [ref]);
     return result.rowCount === 1;
   }
 
@@ -213,7 +238,7 @@ class PostgresBackend implements Backend<Conn> {
       WHERE t.tenant_id = d.tenant_id AND t.id = d.id AND t.version = d.version`;
     const result = await conn.query(named(text, [items.map((i) => i.tenantId), items.map((i) => i.id), items.map((i) => i.version)]));
     this.statistics?.wrote(name, result.rowCount ?? 0);
-    if ((result.rowCount ?? 0) > 0) await this.changed(conn, target, collection, items);
+    if ((result.rowCount ?? 0) > 0) await this.changed(conn, target, collection, [], items);
     return result.rowCount ?? 0;
   }
 
@@ -316,8 +341,11 @@ export class PostgresDocumentStore extends DocumentStoreCore<Conn> {
    * collection must be in `changeFeed.collections` of the store that writes it). See `createCachedReader`.
    */
   cachedReader<D extends BaseDocument, T>(collection: Collection<D>, options: CachedReaderOptions<D, T>): CachedDocumentReader<T> {
+    if (options.writeThrough && !this.pg.announces(collection)) {
+      throw new ReadModelStateError(`write-through caching of '${collection.name}' needs it in the store's changeFeed.collections`);
+    }
     this.listener ??= new DocumentChangeListener(this.pg.pool.options, this.pg.channel);
-    const reader = createCachedReader(this, this.listener, collection, options);
+    const reader = createCachedReader(this, this.listener, collection, options, this.pg.localCommits);
     this.readers.add(reader as CachedDocumentReader<unknown>);
     return reader;
   }

@@ -94,6 +94,20 @@ describe('timeline HTTP API on PostgreSQL and NATS', () => {
     expectProblem(await view(tenant, guestId, { roles: ['admin'], brands: '*' }, { 'X-Brand-Id': 'nowhere' }), 400, 'UNKNOWN_BRAND');
   });
 
+  it('answers the view of a guest the projection just changed from its write-through cache: no database read', async () => {
+    const { tenant, guestId } = tenantWithGuest();
+    const integration = await bearer({ tenant, roles: ['integration'], brands: '*' });
+    await request(h.app).post('/v1/touchpoints').set(integration).send(stay(guestId, { occurredAt: '2026-01-01T10:00:00Z' }));
+    await eventually(async () => expect((await view(tenant, guestId)).body.totals?.stays).toBe(1));
+    const before = h.viewCache.stats();
+    await request(h.app).post('/v1/touchpoints').set(integration).send(stay(guestId, { occurredAt: '2026-02-01T10:00:00Z' }));
+    await eventually(async () => expect((await view(tenant, guestId)).body.totals.stays).toBe(2));
+    const after = h.viewCache.stats();
+    expect(after.writtenThrough).toBeGreaterThan(before.writtenThrough);
+    expect(after.hits).toBeGreaterThan(before.hits);
+    expect(after.misses).toBe(before.misses);
+  });
+
   it('records a touchpoint by guest id; the view and the timeline show it', async () => {
     const { tenant, guestId } = tenantWithGuest();
     const created = await request(h.app).post('/v1/touchpoints').set(await bearer({ tenant, roles: ['integration'], brands: '*' })).send(stay(guestId));

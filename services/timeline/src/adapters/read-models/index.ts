@@ -2,4 +2,4 @@ export { arrivals, guestViews, TIMELINE_COLLECTIONS, timelineEntries } from './t
 export type { ArrivalDocument, GuestViewDocument, TimelineEntryDocument } from './timeline.collections';
 export { createTimelineProjection, indexedInstant, prefetchKeys, projectTimelineEvent, TIMELINE_PROJECTION } from './timeline.projection';
 export type { TimelineProjectionOptions } from './timeline.projection';
-export { createTimelineReadModel, viewOf } from './timeline.read-model';
+export { cachedGuestViews, createTimelineReadModel, viewOf } from './timeline.read-model';

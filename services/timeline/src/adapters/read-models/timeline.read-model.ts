@@ -1,4 +1,4 @@
-import type { CachedDocumentReader, DocumentStore, Filter } from '@hearth/read-models';
+import type { CachedDocumentReader, DocumentStore, Filter, PostgresDocumentStore } from '@hearth/read-models';
 import type { Arrival, EntryPage, EntryQuery, StoredGuestView, TimelineReadModel } from '../../app/read-model.port';
 import { linkedGuestIds, type GuestViewState } from '../../domain/guest-view';
 import type { TimelineEntry } from '../../domain/timeline.types';
@@ -19,6 +19,22 @@ export function viewOf(doc: GuestViewDocument): StoredGuestView {
   return { guestId: doc.id, version: doc.version, mergedInto: parsed.mergedInto, linked: linkedGuestIds(parsed), state };
 }
 
+/**
+ * Guest views read through a cache in this process, kept exact by the projection's announcements (the
+ * store's `changeFeed` must include `guest_views`). Views the projection of this process commits are kept
+ * as written (write-through): the first read after a touchpoint changed a view costs no database round
+ * trip in the process running the projection. Bounded by count and by the size of the views' JSON text.
+ */
+export function cachedGuestViews(store: PostgresDocumentStore, bounds: { maxEntries?: number; maxMiB?: number } = {}): CachedDocumentReader<StoredGuestView> {
+  return store.cachedReader(guestViews, {
+    maxEntries: bounds.maxEntries ?? 50_000,
+    sizeOf: (doc) => doc.json.length,
+    maxSize: (bounds.maxMiB ?? 256) * 1024 * 1024,
+    map: viewOf,
+    writeThrough: true,
+  });
+}
+
 const arrivalOf = (doc: ArrivalDocument): Arrival => ({
   reservationId: doc.id,
   guestId: doc.guestId,
@@ -34,7 +50,7 @@ const arrivalOf = (doc: ArrivalDocument): Arrival => ({
 /**
  * The use cases' read side over the timeline's documents (`guest_views`, `timeline_entries`, `arrivals`).
  * `viewCache`: guest views read through an in-process cache kept exact by the read models' change feed
- * (`PostgresDocumentStore.cachedReader(guestViews, { map: viewOf })`): a view read then costs no
+ * (`cachedGuestViews`): a view read then costs no
  * database round trip until the projection changes that guest.
  */
 export function createTimelineReadModel(store: DocumentStore, options: { viewCache?: CachedDocumentReader<StoredGuestView> } = {}): TimelineReadModel {

@@ -10,17 +10,18 @@ import { guestSummaryRequestSchema, resolveGuestRequestSchema, tenantDirectoryRe
 import { CryptoShreddingEventStore, MasterKey, PostgresEventStore, PostgresSubjectKeyStore } from '@hearth/event-store';
 import { signHs256Token, type HttpLogger, type Role } from '@hearth/http';
 import { connectMessaging, type Messaging, type Responder } from '@hearth/messaging';
-import { PostgresDocumentStore, type ProjectionRunner } from '@hearth/read-models';
+import { PostgresDocumentStore, type CachedDocumentReader, type ProjectionRunner } from '@hearth/read-models';
 import { dropSchema, schemaTextSearch, testDatabaseUrl, uniqueName } from '@hearth/testing';
 import type { Express } from 'express';
 import pg from 'pg';
+import type { StoredGuestView } from '../../app/read-model.port';
 import { RenderedViewCache } from '../../app/rendered-views';
 import { createTimelineContext, type TimelineContext } from '../../app/timeline-context';
 import { TIMELINE_PERSONAL_DATA } from '../../domain/timeline.types';
 import { createTimelineFeed, createTimelineHttpApp, type TimelineFeed } from '../http';
 import type { OpenStreams } from '../http/timeline-stream';
 import { anyContractRegistry } from '../nats/any-contract.registry';
-import { createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS, viewOf } from '../read-models';
+import { cachedGuestViews, createTimelineProjection, createTimelineReadModel, guestViews, TIMELINE_COLLECTIONS } from '../read-models';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 export const TEST_SECRET = 'timeline-integration-test-secret-0123456789';
@@ -169,6 +170,8 @@ export type Harness = {
   deadLetters: { stream: string; subjectPrefix: string };
   fake: FakeCustomerProfile;
   ctx: TimelineContext;
+  /** The guest-view cache the read model uses (as in main: write-through of the projection's commits). */
+  viewCache: CachedDocumentReader<StoredGuestView>;
   projection: ProjectionRunner;
   feed: TimelineFeed;
   app: Express;
@@ -197,12 +200,13 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
   await messaging.ensureDeadLetterStream();
   const fake = startFakeCustomerProfile(messaging);
   const profile = createCustomerProfileClient(messaging, { subjects: fake.subjects, timeoutMs: options.rpcTimeoutMs ?? 2_000 });
+  const viewCache = cachedGuestViews(documents);
   const ctx = createTimelineContext({
     store,
     rawStore: events,
     profile,
     directory: createTenantDirectoryCache(profile, { ttlMs: 5_000 }),
-    readModel: createTimelineReadModel(documents, { viewCache: documents.cachedReader(guestViews, { map: viewOf }) }),
+    readModel: createTimelineReadModel(documents, { viewCache }),
     // as the service runs: unchanged views are answered with their kept rendering
     renderedViews: new RenderedViewCache(),
   });
@@ -224,6 +228,7 @@ export async function startHarness(options: { rpcTimeoutMs?: number; heartbeatMs
     deadLetters,
     fake,
     ctx,
+    viewCache,
     projection,
     feed,
     app,
