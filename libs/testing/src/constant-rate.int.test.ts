@@ -82,6 +82,35 @@ describe('constantRate (Vegeta)', () => {
     for (const answer of answers) expect(answer.bodyStart).toBe(JSON.stringify({ auth: answer.label === 'first' ? 'Bearer one' : 'Bearer two' }));
   }, 60_000);
 
+  it('sends a lead-in first in the same run and leaves it out of the figures, telling when the measured part begins', async () => {
+    seen.length = 0;
+    const measured: string[] = [];
+    let measuringAt = 0;
+    const started = Date.now();
+    const result = await constantRate({
+      port,
+      rate: 50,
+      seconds: 1,
+      leadIn: { seconds: 1, targets: Array.from({ length: 50 }, () => ({ method: 'GET' as const, path: '/missing/lead' })) },
+      // rate × seconds of each: the run reads the targets once, in order (fewer would repeat the lead-in's)
+      targets: Array.from({ length: 50 }, () => ({ method: 'GET' as const, path: '/guests/measured' })),
+      onResult: (path) => measured.push(path),
+      onMeasuring: () => (measuringAt = Date.now()),
+    });
+    // both parts were sent, in one run, lead-in first
+    expect(seen.filter((r) => r.url === '/missing/lead')).toHaveLength(50);
+    expect(seen.filter((r) => r.url === '/guests/measured')).toHaveLength(50);
+    expect(seen.findIndex((r) => r.url === '/guests/measured')).toBeGreaterThanOrEqual(49);
+    // only the measured part is in the figures (the lead-in's 404s are not errors of the measurement)
+    expect(new Set(measured)).toEqual(new Set(['/guests/measured']));
+    expect(result.latencies).toHaveLength(50);
+    expect(result.errors).toBe(0);
+    expect(result.statuses).toEqual({ 200: 50 });
+    expect(result.leadIn).toEqual({ latencies: expect.any(Array), errors: 50 });
+    expect(result.leadIn!.latencies).toHaveLength(50);
+    expect(measuringAt - started).toBeGreaterThanOrEqual(1_000);
+  }, 60_000);
+
   it('counts requests nobody answers as errors with status 0', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -37,6 +37,8 @@ export type ConstantRateResult = {
   loadGeneratorCpu: number;
   /** p99 (ms) of the requests sent in each second of the run: whether slow answers cluster (a stall) or spread. */
   p99BySecond: number[];
+  /** The lead-in's answers (not in the figures above), when one was sent. */
+  leadIn?: { latencies: number[]; errors: number };
 };
 
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -89,15 +91,29 @@ export async function constantRate(options: {
    * and the target it was sent for (targets with the same path, e.g. with other tokens, stay apart).
    */
   onResult?: (path: string, ms: number, status: number, bodyStart: string, target: ConstantRateTarget) => void;
+  /**
+   * Requests sent first in the same run, at the same rate, for `seconds` (give rate × seconds targets, and
+   * at least rate × seconds measured ones: the run reads all targets in order and starts over at the end),
+   * and left out of the figures: the measured requests then begin on a load generator that is running
+   * and on connections that are open and in use, as a gateway's pooled connections would be. Without it
+   * a measurement's first second also measures the load generator's start (a new process that opens its
+   * connections one by one while the service accepts them).
+   */
+  leadIn?: { seconds: number; targets: readonly ConstantRateTarget[] };
+  /** Called when the measured requests begin (by the clock: `leadIn.seconds` after the run started). */
+  onMeasuring?: () => void;
 }): Promise<ConstantRateResult> {
   const vegeta = vegetaBinary();
+  const leadCount = options.leadIn ? options.leadIn.targets.length : 0;
+  const leadSeconds = options.leadIn?.seconds ?? 0;
+  const allTargets = [...(options.leadIn?.targets ?? []), ...options.targets];
   const dir = mkdtempSync(join(tmpdir(), 'hearth-vegeta-'));
   try {
     const origin = `http://127.0.0.1:${options.port}`;
     const targetsFile = join(dir, 'targets.jsonl');
     writeFileSync(
       targetsFile,
-      options.targets
+      allTargets
         .map((t, i) =>
           JSON.stringify({
             method: t.method,
@@ -112,18 +128,24 @@ export async function constantRate(options: {
     const resultsFile = join(dir, 'results.bin');
     let pid: number | undefined;
     let cpu = Number.NaN;
+    let cpuAtMeasuring = 0;
     const sampler = setInterval(() => {
       const now = cpuTotal(pid);
       if (!Number.isNaN(now)) cpu = now;
     }, 250);
+    const measuring = setTimeout(() => {
+      cpuAtMeasuring = Number.isNaN(cpuTotal(pid)) ? cpu : cpuTotal(pid);
+      options.onMeasuring?.();
+    }, leadSeconds * 1000);
     try {
       await run(
         vegeta,
-        ['attack', `-targets=${targetsFile}`, '-format=json', `-rate=${options.rate}/1s`, `-duration=${options.seconds}s`, `-max-body=${options.bodyBytes ?? 0}`, '-timeout=30s', '-redirects=-1', `-max-connections=${options.maxConnections ?? 64}`, `-output=${resultsFile}`],
+        ['attack', `-targets=${targetsFile}`, '-format=json', `-rate=${options.rate}/1s`, `-duration=${leadSeconds + options.seconds}s`, `-max-body=${options.bodyBytes ?? 0}`, '-timeout=30s', '-redirects=-1', `-max-connections=${options.maxConnections ?? 64}`, `-output=${resultsFile}`],
         (p) => (pid = p),
       );
     } finally {
       clearInterval(sampler);
+      clearTimeout(measuring);
     }
     const encoded = join(dir, 'results.jsonl');
     await run(vegeta, ['encode', '-to=json', `-output=${encoded}`, resultsFile]);
@@ -136,9 +158,17 @@ export async function constantRate(options: {
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     const bySecond: { sent: number; ms: number }[] = [];
+    const lead = { latencies: [] as number[], errors: 0 };
     for await (const line of createInterface({ input: createReadStream(encoded), crlfDelay: Infinity })) {
       if (line === '') continue;
       const r = JSON.parse(line) as VegetaResult;
+      const hash = r.url.lastIndexOf('#');
+      const index = Number(r.url.slice(hash + 1));
+      if (index < leadCount) {
+        lead.latencies.push(r.latency / 1e6);
+        if (r.code === 0 || !ok(r.code, r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '')) lead.errors++;
+        continue;
+      }
       const sent = Date.parse(r.timestamp);
       first = Math.min(first, sent);
       last = Math.max(last, sent);
@@ -148,10 +178,7 @@ export async function constantRate(options: {
       bySecond.push({ sent, ms });
       statuses[r.code] = (statuses[r.code] ?? 0) + 1;
       if (r.code === 0 || !ok(r.code, bodyStart)) errors++;
-      if (options.onResult) {
-        const hash = r.url.lastIndexOf('#');
-        options.onResult(r.url.slice(origin.length, hash), ms, r.code, bodyStart, options.targets[Number(r.url.slice(hash + 1))]!);
-      }
+      if (options.onResult) options.onResult(r.url.slice(origin.length, hash), ms, r.code, bodyStart, allTargets[index]!);
       const timing = r.headers?.['Server-Timing']?.[0];
       const match = timing ? /app;dur=([\d.]+)/.exec(timing) : null;
       if (match) serverMs.push(Number(match[1]));
@@ -162,7 +189,10 @@ export async function constantRate(options: {
     const seconds: number[][] = [];
     for (const { sent, ms } of bySecond) (seconds[Math.floor((sent - first) / 1000)] ??= []).push(ms);
     const p99BySecond = Array.from(seconds, (values = []) => percentile(values.sort((a, b) => a - b), 99));
-    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu: cpu, p99BySecond };
+    lead.latencies.sort((a, b) => a - b);
+    // the load generator's CPU while the measured requests were sent
+    const loadGeneratorCpu = options.leadIn ? cpu - cpuAtMeasuring : cpu;
+    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu, p99BySecond, ...(options.leadIn ? { leadIn: lead } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

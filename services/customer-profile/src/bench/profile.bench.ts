@@ -3,8 +3,10 @@
  * Prints create throughput while loading BENCH_GUESTS guests (default 100,000) over HTTP, then
  * lookup-by-identifier p50/p99 at a fixed BENCH_RATE (default 1,000) requests/s for BENCH_SECONDS (10),
  * sent by Vegeta (a Go constant-rate load generator, built once into .tools/ by deploy/scripts/vegeta.sh).
- * A warm-up of BENCH_WARMUP_SECONDS (5) at the same rate, then BENCH_ROUNDS (2) measured lookup rounds. BENCH_KEEP_SCHEMA=1 keeps the loaded schema;
- * BENCH_SCHEMA=<name> reuses it (no load). A script, not a test: it prints figures and asserts nothing.
+ * A warm-up of BENCH_WARMUP_SECONDS (5) at the same rate, then BENCH_ROUNDS (2) measured lookup rounds, each
+ * a Vegeta run that begins with BENCH_LEAD_IN_SECONDS (2) of other lookups left out of its figures.
+ * BENCH_KEEP_SCHEMA=1 keeps the loaded schema; BENCH_SCHEMA=<name> reuses it (no load). A script, not a
+ * test: it prints figures and asserts nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -85,12 +87,29 @@ async function main(): Promise<void> {
       console.log(`  ${`warm-up (${warmupSeconds} s, not measured) p50 / p99`.padEnd(48)} ${`${fmt(pct(warm.latencies, 50), 2)} / ${fmt(pct(warm.latencies, 99), 2)} ms`.padStart(10)}   (${warm.errors} errors)`);
     }
     const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    // Each round's Vegeta run begins with BENCH_LEAD_IN_SECONDS (2) of other lookups, left out of its figures:
+    // the measured lookups then begin on open connections (a new run otherwise opens its connections one by
+    // one, and HTTP_WORKERS' primary hands each to a worker, during the measured first second). 0: none.
+    const leadInSeconds = Number(process.env.BENCH_LEAD_IN_SECONDS ?? 2);
     const total = RATE * SECONDS;
     for (let round = 1; round <= rounds; round++) {
       const targets = lookups(total);
-      const started = performance.now();
-      const serviceCpuBefore = processTreeCpu(service.child.pid);
-      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({ port, rate: RATE, seconds: SECONDS, targets, bodyBytes: 16, ok });
+      let started = performance.now();
+      const pid = service.child.pid;
+      let serviceCpuBefore = processTreeCpu(pid);
+      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({
+        port,
+        rate: RATE,
+        seconds: SECONDS,
+        targets,
+        bodyBytes: 16,
+        ok,
+        ...(leadInSeconds > 0 ? { leadIn: { seconds: leadInSeconds, targets: lookups(RATE * leadInSeconds) } } : {}),
+        onMeasuring: () => {
+          started = performance.now();
+          serviceCpuBefore = processTreeCpu(pid);
+        },
+      });
       const elapsed = (performance.now() - started) / 1000;
       const serviceCpuAfter = processTreeCpu(service.child.pid);
       const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
