@@ -111,6 +111,21 @@ describe('constantRate (Vegeta)', () => {
     expect(measuringAt - started).toBeGreaterThanOrEqual(1_000);
   }, 60_000);
 
+  it('reports the CPU a watched process used while the measured requests were sent, and for how long they were', async () => {
+    // enough requests that answering them costs this process several clock ticks (10 ms each)
+    const lead = Array.from({ length: 300 }, () => ({ method: 'GET' as const, path: '/lead' }));
+    const measured = Array.from({ length: 300 }, () => ({ method: 'GET' as const, path: '/measured' }));
+    const watched = await constantRate({ port, rate: 300, seconds: 1, leadIn: { seconds: 1, targets: lead }, targets: measured, watch: process.pid });
+    // the measured part only: about one second of the two-second run (plus the run's end)
+    expect(watched.measuredSeconds).toBeGreaterThan(0.9);
+    expect(watched.measuredSeconds).toBeLessThan(1.9);
+    // this process answered the requests: it used CPU meanwhile, measured in user and system seconds
+    expect(watched.watchedCpu!.user + watched.watchedCpu!.system).toBeGreaterThan(0);
+    expect(watched.watchedCpu!.user + watched.watchedCpu!.system).toBeLessThan(watched.measuredSeconds * 2);
+    const unwatched = await constantRate({ port, rate: 50, seconds: 1, targets: measured.slice(0, 50) });
+    expect(unwatched.watchedCpu).toBeUndefined();
+  }, 60_000);
+
   it('counts requests nobody answers as errors with status 0', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

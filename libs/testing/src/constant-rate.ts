@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cpuTotal, percentile } from './bench';
+import { cpuTotal, percentile, processTreeCpu, type CpuSeconds } from './bench';
 
 /**
  * Fixed-rate HTTP load from a separate, lean process: Vegeta (a Go constant-rate load tool, built once
@@ -37,6 +37,10 @@ export type ConstantRateResult = {
   loadGeneratorCpu: number;
   /** p99 (ms) of the requests sent in each second of the run: whether slow answers cluster (a stall) or spread. */
   p99BySecond: number[];
+  /** Wall seconds from the first measured request (after the lead-in) until the run ended. */
+  measuredSeconds: number;
+  /** CPU the `watch`ed process tree used over `measuredSeconds` (NaN without /proc), when one was given. */
+  watchedCpu?: CpuSeconds;
   /** The lead-in's answers (not in the figures above), when one was sent. */
   leadIn?: { latencies: number[]; errors: number };
 };
@@ -102,6 +106,8 @@ export async function constantRate(options: {
   leadIn?: { seconds: number; targets: readonly ConstantRateTarget[] };
   /** Called when the measured requests begin (by the clock: `leadIn.seconds` after the run started). */
   onMeasuring?: () => void;
+  /** A service's pid: its process tree's CPU over the measured part is reported (`watchedCpu`). */
+  watch?: number | undefined;
 }): Promise<ConstantRateResult> {
   const vegeta = vegetaBinary();
   const leadCount = options.leadIn ? options.leadIn.targets.length : 0;
@@ -129,12 +135,16 @@ export async function constantRate(options: {
     let pid: number | undefined;
     let cpu = Number.NaN;
     let cpuAtMeasuring = 0;
+    let measuredFrom = performance.now();
+    let watchedAtMeasuring = processTreeCpu(options.watch);
     const sampler = setInterval(() => {
       const now = cpuTotal(pid);
       if (!Number.isNaN(now)) cpu = now;
     }, 250);
     const measuring = setTimeout(() => {
       cpuAtMeasuring = Number.isNaN(cpuTotal(pid)) ? cpu : cpuTotal(pid);
+      measuredFrom = performance.now();
+      watchedAtMeasuring = processTreeCpu(options.watch);
       options.onMeasuring?.();
     }, leadSeconds * 1000);
     try {
@@ -147,6 +157,9 @@ export async function constantRate(options: {
       clearInterval(sampler);
       clearTimeout(measuring);
     }
+    const measuredSeconds = (performance.now() - measuredFrom) / 1000;
+    const watchedAtEnd = processTreeCpu(options.watch);
+    const watchedCpu = { user: watchedAtEnd.user - watchedAtMeasuring.user, system: watchedAtEnd.system - watchedAtMeasuring.system };
     const encoded = join(dir, 'results.jsonl');
     await run(vegeta, ['encode', '-to=json', `-output=${encoded}`, resultsFile]);
 
@@ -192,7 +205,18 @@ export async function constantRate(options: {
     lead.latencies.sort((a, b) => a - b);
     // the load generator's CPU while the measured requests were sent
     const loadGeneratorCpu = options.leadIn ? cpu - cpuAtMeasuring : cpu;
-    return { latencies, serverMs, errors, achieved, statuses, loadGeneratorCpu, p99BySecond, ...(options.leadIn ? { leadIn: lead } : {}) };
+    return {
+      latencies,
+      serverMs,
+      errors,
+      achieved,
+      statuses,
+      loadGeneratorCpu,
+      p99BySecond,
+      measuredSeconds,
+      ...(options.watch !== undefined ? { watchedCpu } : {}),
+      ...(options.leadIn ? { leadIn: lead } : {}),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
-import { benchHttp, constantRate, percentile as pct, processTreeCpu, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
+import { benchHttp, constantRate, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const GUESTS = Number(process.env.BENCH_GUESTS ?? 100_000);
@@ -94,26 +94,11 @@ async function main(): Promise<void> {
     const total = RATE * SECONDS;
     for (let round = 1; round <= rounds; round++) {
       const targets = lookups(total);
-      let started = performance.now();
-      const pid = service.child.pid;
-      let serviceCpuBefore = processTreeCpu(pid);
-      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond } = await constantRate({
-        port,
-        rate: RATE,
-        seconds: SECONDS,
-        targets,
-        bodyBytes: 16,
-        ok,
-        ...(leadInSeconds > 0 ? { leadIn: { seconds: leadInSeconds, targets: lookups(RATE * leadInSeconds) } } : {}),
-        onMeasuring: () => {
-          started = performance.now();
-          serviceCpuBefore = processTreeCpu(pid);
-        },
-      });
-      const elapsed = (performance.now() - started) / 1000;
-      const serviceCpuAfter = processTreeCpu(service.child.pid);
-      const serviceCpu = serviceCpuAfter.user + serviceCpuAfter.system - serviceCpuBefore.user - serviceCpuBefore.system;
-      const serviceSystem = serviceCpuAfter.system - serviceCpuBefore.system;
+      const leadIn = leadInSeconds > 0 ? { leadIn: { seconds: leadInSeconds, targets: lookups(RATE * leadInSeconds) } } : {};
+      const result = await constantRate({ port, rate: RATE, seconds: SECONDS, targets, bodyBytes: 16, ok, ...leadIn, watch: service.child.pid });
+      const { latencies, serverMs, errors, achieved, loadGeneratorCpu, p99BySecond, measuredSeconds: elapsed } = result;
+      const serviceCpu = result.watchedCpu!.user + result.watchedCpu!.system;
+      const serviceSystem = result.watchedCpu!.system;
       console.log(`  ${`lookup by identifier p50, round ${round}`.padEnd(48)} ${`${fmt(pct(latencies, 50), 2)} ms`.padStart(10)}`);
       console.log(`  ${`lookup by identifier p99, round ${round}`.padEnd(48)} ${`${fmt(pct(latencies, 99), 2)} ms`.padStart(10)}   target < 15 ms`);
       console.log(`  ${'  in the service (Server-Timing) p50 / p99'.padEnd(48)} ${`${fmt(pct(serverMs, 50), 2)} / ${fmt(pct(serverMs, 99), 2)} ms`.padStart(10)}`);

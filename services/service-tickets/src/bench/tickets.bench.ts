@@ -302,21 +302,20 @@ async function main(): Promise<void> {
         return { method: 'GET' as const, path: listing.path(), headers: { authorization: `Bearer ${listing.token}` }, label: listing.label };
       });
       let empty = 0;
-      const cpuBefore = cpuTotal(tickets.child.pid);
-      const started = performance.now();
       const result = await constantRate({
         port: tickets.port,
         rate: RATE,
         seconds: SECONDS,
         targets,
         bodyBytes: 16,
+        watch: tickets.child.pid,
         onResult: (_path, ms, status, bodyStart, target) => {
           byLabel.get(target.label!)?.push(ms);
           if (status === 200 && bodyStart.startsWith('{"items":[]')) empty++;
         },
       });
-      const elapsed = (performance.now() - started) / 1000;
-      const cpu = cpuTotal(tickets.child.pid) - cpuBefore;
+      const elapsed = result.measuredSeconds;
+      const cpu = result.watchedCpu!.user + result.watchedCpu!.system;
       line(`queue listing GET /v1/tickets p50 / p99 at ${fmt(RATE)}/s`, p50p99(result.latencies), `${fmt(RATE * SECONDS)} requests, limit 50`);
       line('  in the service (Server-Timing) p50 / p99', p50p99(result.serverMs), 'from request to answer, without network and client');
       console.log(

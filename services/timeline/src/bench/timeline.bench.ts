@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { signHs256Token } from '@hearth/http';
 import { deleteDurablesAt } from '@hearth/messaging';
-import { benchHttp, constantRate, cpuTotal as cpuSeconds, inParallel, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
+import { benchHttp, constantRate, inParallel, percentile as pct, settle, settlePostgres, startBenchService, stopBenchServices, type BenchService } from '@hearth/testing';
 import pg from 'pg';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -268,21 +268,9 @@ async function main(): Promise<void> {
       // not the steady state the target is about. Printed anyway. The measured guests' views stay uncached.
       const targets = viewTargets(guestIds, RATE * SECONDS);
       const leadIn = WARMUP_SECONDS > 0 && warmupIds.length > 0 ? { seconds: WARMUP_SECONDS, targets: viewTargets(warmupIds, RATE * WARMUP_SECONDS) } : undefined;
-      let cpuBefore = cpuSeconds(timeline.child.pid);
-      let started = performance.now();
-      const result = await constantRate({
-        port: timeline.port,
-        rate: RATE,
-        seconds: SECONDS,
-        targets,
-        ...(leadIn ? { leadIn } : {}),
-        onMeasuring: () => {
-          cpuBefore = cpuSeconds(timeline.child.pid);
-          started = performance.now();
-        },
-      });
-      const cpu = cpuSeconds(timeline.child.pid) - cpuBefore;
-      const elapsed = (performance.now() - started) / 1000;
+      const result = await constantRate({ port: timeline.port, rate: RATE, seconds: SECONDS, targets, ...(leadIn ? { leadIn } : {}), watch: timeline.child.pid });
+      const cpu = result.watchedCpu!.user + result.watchedCpu!.system;
+      const elapsed = result.measuredSeconds;
       if (result.leadIn) {
         const warm = result.leadIn;
         line(`warm-up: view reads of ${fmt(warmupIds.length)} other guests, ${WARMUP_SECONDS} s at ${fmt(RATE)}/s`, `${fmt(pct(warm.latencies, 50), 2)} / ${fmt(pct(warm.latencies, 99), 2)} ms`, `p50 / p99 of a freshly started service (the measured run's lead-in), ${warm.errors} errors`);
