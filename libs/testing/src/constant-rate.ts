@@ -106,7 +106,10 @@ export async function constantRate(options: {
   leadIn?: { seconds: number; targets: readonly ConstantRateTarget[] };
   /** Called when the measured requests begin (by the clock: `leadIn.seconds` after the run started). */
   onMeasuring?: () => void;
-  /** A service's pid: its process tree's CPU over the measured part is reported (`watchedCpu`). */
+  /**
+   * A service's pid: the CPU of it and its live children (`processTreeCpu`, e.g. HTTP workers) over the
+   * measured part is reported (`watchedCpu`); a child that exits meanwhile takes its share with it.
+   */
   watch?: number | undefined;
 }): Promise<ConstantRateResult> {
   const vegeta = vegetaBinary();
