@@ -12,7 +12,10 @@ describe('createServicePool against PostgreSQL', () => {
     await observer.connect();
     try {
       const backends = async () => Number((await observer.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [name])).rows[0]!.n);
-      for (let waited = 0; (await backends()) < 4 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The backends appear when the connections are made; each is returned to the pool idle once it
+      // has answered its first query, a moment later.
+      const settled = async () => (await backends()) >= 4 && pool.idleCount >= 4;
+      for (let waited = 0; !(await settled()) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(await backends()).toBe(4);
       expect(pool.totalCount).toBe(4);
       expect(pool.idleCount).toBe(4); // returned to the pool, ready for the first requests
