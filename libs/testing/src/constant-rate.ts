@@ -139,15 +139,20 @@ export async function constantRate(options: {
     let cpu = Number.NaN;
     let cpuAtMeasuring = 0;
     let measuredFrom = performance.now();
-    let watchedAtMeasuring = processTreeCpu(options.watch);
-    const sampler = setInterval(() => {
+    // the watched tree is sampled only when one is given (each sample reads every process's /proc stat)
+    const watched = () => (options.watch === undefined ? undefined : processTreeCpu(options.watch));
+    let watchedAtMeasuring = watched();
+    /** The load generator's CPU so far (its last sample once it has exited). */
+    const sampleLoadGenerator = () => {
       const now = cpuTotal(pid);
       if (!Number.isNaN(now)) cpu = now;
-    }, 250);
+      return cpu;
+    };
+    const sampler = setInterval(sampleLoadGenerator, 250);
     const measuring = setTimeout(() => {
-      cpuAtMeasuring = Number.isNaN(cpuTotal(pid)) ? cpu : cpuTotal(pid);
+      cpuAtMeasuring = sampleLoadGenerator();
       measuredFrom = performance.now();
-      watchedAtMeasuring = processTreeCpu(options.watch);
+      watchedAtMeasuring = watched();
       options.onMeasuring?.();
     }, leadSeconds * 1000);
     try {
@@ -161,8 +166,8 @@ export async function constantRate(options: {
       clearTimeout(measuring);
     }
     const measuredSeconds = (performance.now() - measuredFrom) / 1000;
-    const watchedAtEnd = processTreeCpu(options.watch);
-    const watchedCpu = { user: watchedAtEnd.user - watchedAtMeasuring.user, system: watchedAtEnd.system - watchedAtMeasuring.system };
+    const watchedAtEnd = watched();
+    const watchedCpu = watchedAtEnd && watchedAtMeasuring && { user: watchedAtEnd.user - watchedAtMeasuring.user, system: watchedAtEnd.system - watchedAtMeasuring.system };
     const encoded = join(dir, 'results.jsonl');
     await run(vegeta, ['encode', '-to=json', `-output=${encoded}`, resultsFile]);
 
@@ -180,20 +185,21 @@ export async function constantRate(options: {
       const r = JSON.parse(line) as VegetaResult;
       const hash = r.url.lastIndexOf('#');
       const index = Number(r.url.slice(hash + 1));
+      const ms = r.latency / 1e6;
+      const bodyStart = r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '';
+      const failed = r.code === 0 || !ok(r.code, bodyStart);
       if (index < leadCount) {
-        lead.latencies.push(r.latency / 1e6);
-        if (r.code === 0 || !ok(r.code, r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '')) lead.errors++;
+        lead.latencies.push(ms);
+        if (failed) lead.errors++;
         continue;
       }
       const sent = Date.parse(r.timestamp);
       first = Math.min(first, sent);
       last = Math.max(last, sent);
-      const ms = r.latency / 1e6;
-      const bodyStart = r.body ? Buffer.from(r.body, 'base64').toString('utf8') : '';
       latencies.push(ms);
       bySecond.push({ sent, ms });
       statuses[r.code] = (statuses[r.code] ?? 0) + 1;
-      if (r.code === 0 || !ok(r.code, bodyStart)) errors++;
+      if (failed) errors++;
       if (options.onResult) options.onResult(r.url.slice(origin.length, hash), ms, r.code, bodyStart, allTargets[index]!);
       const timing = r.headers?.['Server-Timing']?.[0];
       const match = timing ? /app;dur=([\d.]+)/.exec(timing) : null;
@@ -217,7 +223,7 @@ export async function constantRate(options: {
       loadGeneratorCpu,
       p99BySecond,
       measuredSeconds,
-      ...(options.watch !== undefined ? { watchedCpu } : {}),
+      ...(watchedCpu ? { watchedCpu } : {}),
       ...(options.leadIn ? { leadIn: lead } : {}),
     };
   } finally {
