@@ -57,7 +57,8 @@ describe('PostgreSQL statistics after bulk writes', () => {
     expect(text).toMatch(/Index Scan Backward/);
     expect(text).not.toMatch(/Sort/);
     await store.close();
-  });
+    // 3,000 writes and waiting up to 10 s for autovacuum's statistics: more than Jest's default 5 s on a busy machine
+  }, 30_000);
 });
 
 describe('PostgreSQL change feed and cached readers', () => {
